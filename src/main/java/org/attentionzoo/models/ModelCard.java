@@ -1,0 +1,217 @@
+package org.attentionzoo.models;
+
+import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
+import org.nd4j.shade.jackson.annotation.JsonPropertyOrder;
+import org.nd4j.shade.jackson.core.JsonProcessingException;
+import org.nd4j.shade.jackson.databind.DeserializationFeature;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A model definition as data: the small JSON document under {@code models/} that names a zoo
+ * architecture and its sizes. The same card builds the same graph as the Java builders
+ * ({@link Seq2Seq#builder()}), and a copy is stored inside every saved model.
+ *
+ * <p>Every field has a default, so a card only needs to say what differs. Unknown keys are an
+ * error, so that a misspelt option is never silently ignored.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
+        getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"name", "family", "description"})
+public final class ModelCard {
+
+    /** The model families of the zoo. */
+    public enum Family { SEQ2SEQ }
+
+    /** The recurrent cell used by the RNN families. */
+    public enum Cell { LSTM, GRU }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
+            .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
+
+    private String name = "custom";
+    private String family = "seq2seq";
+    private String description;
+    private String cell = "lstm";
+    private int embeddingSize = 128;
+    private int hiddenSize = 256;
+    private int encoderLayers = 1;
+    private int decoderLayers = 1;
+    private double dropout = 0.0;
+    private double learningRate = 1e-3;
+    private double gradientClip = 5.0;
+    private long seed = 42;
+
+    ModelCard() {
+    }
+
+    public String name() { return name; }
+    public Family family() { return parseEnum(Family.class, "family", family); }
+    public String description() { return description; }
+    public Cell cell() { return parseEnum(Cell.class, "cell", cell); }
+    public int embeddingSize() { return embeddingSize; }
+    public int hiddenSize() { return hiddenSize; }
+    public int encoderLayers() { return encoderLayers; }
+    public int decoderLayers() { return decoderLayers; }
+    /** Dropout probability (the chance of dropping a unit), 0 for none. */
+    public double dropout() { return dropout; }
+    public double learningRate() { return learningRate; }
+    /** Element-wise clipping threshold for gradients; 0 turns clipping off. */
+    public double gradientClip() { return gradientClip; }
+    /** Seed for parameter initialisation. */
+    public long seed() { return seed; }
+
+    /** Starts a card with every default. */
+    public static Builder builder() {
+        return new Builder(new ModelCard());
+    }
+
+    /** A builder starting from this card's values. */
+    public Builder toBuilder() {
+        return new Builder(copy());
+    }
+
+    /**
+     * Checks every field and says how to fix a bad one.
+     *
+     * @return this card
+     * @throws IllegalArgumentException naming the field, its value and the allowed range
+     */
+    public ModelCard validate() {
+        family();
+        cell();
+        require(embeddingSize > 0, "embeddingSize", embeddingSize, "a positive integer such as 128");
+        require(hiddenSize > 0, "hiddenSize", hiddenSize, "a positive integer such as 256");
+        require(encoderLayers >= 1, "encoderLayers", encoderLayers, "1 or more");
+        require(decoderLayers >= 1, "decoderLayers", decoderLayers, "1 or more");
+        require(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1), e.g. 0.1");
+        require(learningRate > 0, "learningRate", learningRate, "positive, e.g. 0.001");
+        require(gradientClip >= 0, "gradientClip", gradientClip, "0 (off) or positive, e.g. 5");
+        require(name != null && !name.isBlank(), "name", name, "a non-empty name");
+        return this;
+    }
+
+    /** The card as pretty-printed JSON. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write model card " + name, e);
+        }
+    }
+
+    /**
+     * Reads and validates a card.
+     *
+     * @param json   the card text
+     * @param origin where it came from, for error messages (a file name or resource)
+     */
+    public static ModelCard fromJson(String json, String origin) {
+        try {
+            return JSON.readValue(json, ModelCard.class).validate();
+        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(origin + ": not a valid model card: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(origin + ": cannot read model card: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a card from a JSON file. */
+    public static ModelCard load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": model card file not found");
+        }
+        return fromJson(Files.readString(file), file.toString());
+    }
+
+    static ModelCard fromStream(InputStream in, String origin) throws IOException {
+        return fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), origin);
+    }
+
+    private ModelCard copy() {
+        return fromJsonUnchecked(toJson());
+    }
+
+    private static ModelCard fromJsonUnchecked(String json) {
+        try {
+            return JSON.readValue(json, ModelCard.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String field, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException("\"" + field + "\": \"" + value + "\" is not one of: " + allowed);
+    }
+
+    private static void require(boolean ok, String field, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("\"" + field + "\" is " + value + "; it must be " + expected);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelCard other && toJson().equals(other.toJson());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(toJson());
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+
+    /** Fluent setter for each field of a card; {@link #build()} validates. */
+    public static final class Builder {
+        private final ModelCard card;
+
+        private Builder(ModelCard card) {
+            this.card = card;
+        }
+
+        public Builder name(String v) { card.name = v; return this; }
+        public Builder family(Family v) { card.family = v.name().toLowerCase(Locale.ROOT); return this; }
+        public Builder description(String v) { card.description = v; return this; }
+        public Builder cell(Cell v) { card.cell = v.name().toLowerCase(Locale.ROOT); return this; }
+        public Builder embeddingSize(int v) { card.embeddingSize = v; return this; }
+        public Builder hiddenSize(int v) { card.hiddenSize = v; return this; }
+        public Builder encoderLayers(int v) { card.encoderLayers = v; return this; }
+        public Builder decoderLayers(int v) { card.decoderLayers = v; return this; }
+        public Builder dropout(double v) { card.dropout = v; return this; }
+        public Builder learningRate(double v) { card.learningRate = v; return this; }
+        public Builder gradientClip(double v) { card.gradientClip = v; return this; }
+        public Builder seed(long v) { card.seed = v; return this; }
+
+        public ModelCard build() {
+            return card.copy().validate();
+        }
+    }
+}

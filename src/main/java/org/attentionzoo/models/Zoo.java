@@ -1,0 +1,68 @@
+package org.attentionzoo.models;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The zoo's entry point: finds model cards by name and turns a card into an initialised graph.
+ *
+ * <pre>{@code
+ * ModelCard card = Zoo.card("seq2seq-lstm");
+ * ComputationGraph graph = Zoo.init(card, sourceVocab.size(), targetVocab.size());
+ * }</pre>
+ */
+public final class Zoo {
+
+    /** The cards shipped in {@code models/}, in the order {@code zoo} lists them. */
+    public static final List<String> CARDS = List.of("seq2seq-lstm", "seq2seq-gru");
+
+    private Zoo() {
+    }
+
+    /**
+     * A shipped card by name (such as {@code seq2seq-lstm}), or a card read from a JSON file path.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static ModelCard card(String nameOrPath) throws IOException {
+        Path file = Path.of(nameOrPath);
+        if (nameOrPath.endsWith(".json") || Files.exists(file)) {
+            return ModelCard.load(file);
+        }
+        String resource = "/models/" + nameOrPath + ".json";
+        try (InputStream in = Zoo.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("unknown model card \"" + nameOrPath
+                        + "\"; known cards: " + String.join(", ", CARDS) + " (or give a path to a .json card)");
+            }
+            return ModelCard.fromStream(in, "models/" + nameOrPath + ".json");
+        }
+    }
+
+    /** The graph configuration a card describes. */
+    public static ComputationGraphConfiguration configuration(ModelCard card, int sourceVocab, int targetVocab) {
+        if (sourceVocab < 5 || targetVocab < 5) {
+            throw new IllegalArgumentException("vocabulary sizes must include the 4 special tokens and at least one word;"
+                    + " got source " + sourceVocab + ", target " + targetVocab);
+        }
+        switch (card.family()) {
+            case SEQ2SEQ:
+                return Seq2Seq.configuration(card, sourceVocab, targetVocab);
+            default:
+                throw new IllegalStateException("no builder for family " + card.family());
+        }
+    }
+
+    /** An initialised graph for the card and vocabulary sizes. */
+    public static ComputationGraph init(ModelCard card, int sourceVocab, int targetVocab) {
+        ComputationGraph graph = new ComputationGraph(configuration(card, sourceVocab, targetVocab));
+        graph.init();
+        return graph;
+    }
+}

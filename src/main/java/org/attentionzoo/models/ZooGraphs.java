@@ -1,0 +1,62 @@
+package org.attentionzoo.models;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+
+/** The pieces every zoo graph shares: global settings, embeddings and the softmax output. */
+final class ZooGraphs {
+
+    private ZooGraphs() {
+    }
+
+    /** Seed, optimiser, initialisation and gradient clipping from the card. */
+    static ComputationGraphConfiguration.GraphBuilder base(ModelCard card) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                .seed(card.seed())
+                .updater(new Adam(card.learningRate()))
+                .weightInit(WeightInit.XAVIER)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+        if (card.gradientClip() > 0) {
+            b.gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                    .gradientNormalizationThreshold(card.gradientClip());
+        }
+        return b.graphBuilder();
+    }
+
+    /** Adds a token embedding [mb, 1, t] ids -> [mb, size, t]; returns its name. */
+    static String embedding(ComputationGraphConfiguration.GraphBuilder g, String name, String input,
+                            int vocab, int size) {
+        g.addLayer(name, new EmbeddingSequenceLayer.Builder().nIn(vocab).nOut(size).hasBias(false).build(), input);
+        return name;
+    }
+
+    /** Adds the softmax over the target vocabulary, trained with cross entropy on sparse ids. */
+    static void softmaxOutput(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String input,
+                              int nIn, int targetVocab) {
+        g.addLayer(GraphNames.OUTPUT, withDropout(new RnnOutputLayer.Builder(new LossSparseMCXENT()), card)
+                .nIn(nIn).nOut(targetVocab).activation(Activation.SOFTMAX)
+                .build(), input);
+        g.setOutputs(GraphNames.OUTPUT);
+    }
+
+    /**
+     * Applies the card's dropout to a layer's input. DL4J's {@code dropOut(x)} takes the probability
+     * of <em>keeping</em> a unit, hence {@code 1 - dropout}; with dropout 0 nothing is added.
+     */
+    static <B extends Layer.Builder<B>> B withDropout(B builder, ModelCard card) {
+        if (card.dropout() > 0) {
+            builder.dropOut(1.0 - card.dropout());
+        }
+        return builder;
+    }
+}
