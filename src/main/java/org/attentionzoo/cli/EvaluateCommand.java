@@ -1,0 +1,38 @@
+package org.attentionzoo.cli;
+
+import org.attentionzoo.data.ParallelCorpus;
+import org.attentionzoo.data.SentencePair;
+import org.attentionzoo.decode.Translation;
+import org.attentionzoo.decode.Translator;
+import org.attentionzoo.eval.ExactMatch;
+import org.attentionzoo.io.ModelArchive;
+import org.attentionzoo.models.TranslationModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code evaluate}: translates a test TSV and scores it against its target column. */
+@Command(name = "evaluate", description = "Translate a test TSV and report exact match.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "A model.zip written by train.")
+    Path model;
+
+    @Option(names = "--test", required = true, description = "Test TSV (source<TAB>reference).")
+    Path test;
+
+    @Override
+    public Integer call() throws Exception {
+        TranslationModel m = ModelArchive.load(model);
+        List<SentencePair> pairs = ParallelCorpus.read(test, false).pairs();
+        List<Translation> hyps = new Translator(m).translateAll(pairs.stream().map(SentencePair::source).toList());
+        double em = ExactMatch.percent(hyps.stream().map(Translation::text).toList(),
+                pairs.stream().map(SentencePair::target).toList());
+        System.out.printf(Locale.ROOT, "exact-match: %.1f%% (%d pairs)%n", em, pairs.size());
+        return 0;
+    }
+}

@@ -1,0 +1,36 @@
+package org.attentionzoo.cli;
+
+import org.attentionzoo.util.QuietOutput;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command line of the runnable jar: {@code java -jar target/attention-zoo.jar <command>}.
+ * Errors a user can fix (a missing file, a bad line, an unknown card) print one line on stderr and
+ * exit with status 1; usage mistakes exit with status 2.
+ */
+@Command(name = "attention-zoo", mixinStandardHelpOptions = true, version = "attention-zoo 0.1.0",
+        description = "Seq2seq, attention and Transformer models on Deeplearning4j.",
+        subcommands = {ZooCommand.class, TrainCommand.class, TranslateCommand.class, EvaluateCommand.class})
+public final class ZooCli {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command and returns its exit code (for tests and embedding). */
+    public static int run(String... args) {
+        QuietOutput.install();
+        CommandLine cli = new CommandLine(new ZooCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + message(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.toString() : m;
+    }
+}

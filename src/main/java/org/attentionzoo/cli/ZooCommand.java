@@ -1,0 +1,30 @@
+package org.attentionzoo.cli;
+
+import org.attentionzoo.models.ModelCard;
+import org.attentionzoo.models.Zoo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code zoo}: lists the shipped model cards with their parameter counts. */
+@Command(name = "zoo", description = "List the model cards with their parameter counts.")
+final class ZooCommand implements Callable<Integer> {
+
+    @Option(names = "--vocab", defaultValue = "8000",
+            description = "Vocabulary size (source and target) used to count parameters (default ${DEFAULT-VALUE}).")
+    int vocab;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.printf("%-20s %-10s %14s  %s%n", "card", "family", "parameters", "description");
+        for (String name : Zoo.CARDS) {
+            ModelCard card = Zoo.card(name);
+            long params = Zoo.init(card, vocab, vocab).numParams();
+            System.out.printf("%-20s %-10s %,14d  %s%n", name, card.family().name().toLowerCase(), params,
+                    card.description() == null ? "" : card.description());
+        }
+        System.out.printf("(parameter counts for %,d-token source and target vocabularies)%n", vocab);
+        return 0;
+    }
+}

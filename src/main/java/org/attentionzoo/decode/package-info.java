@@ -1,0 +1,2 @@
+/** Decoding: turning a trained graph and a source sentence into a translation. */
+package org.attentionzoo.decode;

@@ -1,0 +1,179 @@
+package org.attentionzoo.io;
+
+import org.attentionzoo.data.Tokenizers;
+import org.attentionzoo.data.Vocabulary;
+import org.attentionzoo.models.ModelCard;
+import org.attentionzoo.models.TranslationModel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.shade.jackson.core.type.TypeReference;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.SerializationFeature;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A saved model: one zip holding
+ * <pre>
+ * format.json         {"format": "attention-zoo-model", "formatVersion": 1}
+ * card.json           the model card that built the graph
+ * preprocessing.json  source and target tokenizer names
+ * source.vocab        source vocabulary, one token per line (UTF-8)
+ * target.vocab        target vocabulary
+ * provenance.json     corpus hash, training steps, date, library versions
+ * graph.zip           the DL4J ComputationGraph (ModelSerializer, with updater state)
+ * </pre>
+ * Files are written atomically (a temporary file in the same folder, then a rename), so a crash
+ * while saving never leaves a half-written model where a good one was.
+ */
+public final class ModelArchive {
+
+    /** Bumped whenever the layout above changes incompatibly. */
+    public static final int FORMAT_VERSION = 1;
+    static final String FORMAT_NAME = "attention-zoo-model";
+
+    private static final String FORMAT = "format.json";
+    private static final String CARD = "card.json";
+    private static final String PREPROCESSING = "preprocessing.json";
+    private static final String SOURCE_VOCAB = "source.vocab";
+    private static final String TARGET_VOCAB = "target.vocab";
+    private static final String PROVENANCE = "provenance.json";
+    private static final String GRAPH = "graph.zip";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelArchive() {
+    }
+
+    /** Saves a model (with optimiser state, so training can resume) atomically to {@code file}. */
+    public static void save(TranslationModel model, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
+        try {
+            try (OutputStream raw = Files.newOutputStream(tmp);
+                 ZipOutputStream zip = new ZipOutputStream(raw)) {
+                put(zip, FORMAT, JSON.writeValueAsString(Map.of("format", FORMAT_NAME, "formatVersion", FORMAT_VERSION)));
+                put(zip, CARD, model.card().toJson());
+                Map<String, String> prep = new LinkedHashMap<>();
+                prep.put("sourceTokenizer", model.sourceTokenizer().name());
+                prep.put("targetTokenizer", model.targetTokenizer().name());
+                put(zip, PREPROCESSING, JSON.writeValueAsString(prep));
+                put(zip, SOURCE_VOCAB, vocabText(model.sourceVocab()));
+                put(zip, TARGET_VOCAB, vocabText(model.targetVocab()));
+                put(zip, PROVENANCE, JSON.writeValueAsString(model.provenance()));
+                ByteArrayOutputStream graph = new ByteArrayOutputStream();
+                ModelSerializer.writeModel(model.graph(), graph, true);
+                zip.putNextEntry(new ZipEntry(GRAPH));
+                zip.write(graph.toByteArray());
+                zip.closeEntry();
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Loads a model saved by {@link #save}.
+     *
+     * @throws IOException naming the file and what is wrong: not found, not a zip, a missing part, another
+     *                     format version, or vocabularies that do not match the graph
+     */
+    public static TranslationModel load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": model file not found");
+        }
+        try (ZipFile zip = open(file)) {
+            Map<String, Object> format = JSON.readValue(text(zip, file, FORMAT), new TypeReference<>() { });
+            if (!FORMAT_NAME.equals(format.get("format"))) {
+                throw new IOException(file + ": not an attention-zoo model (format.json says " + format.get("format") + ")");
+            }
+            Object version = format.get("formatVersion");
+            if (!(version instanceof Number) || ((Number) version).intValue() != FORMAT_VERSION) {
+                throw new IOException(file + ": model format version " + version + " cannot be read by this version"
+                        + " of attention-zoo, which reads version " + FORMAT_VERSION);
+            }
+            ModelCard card = ModelCard.fromJson(text(zip, file, CARD), file + "!/" + CARD);
+            Map<String, String> prep = JSON.readValue(text(zip, file, PREPROCESSING), new TypeReference<>() { });
+            Vocabulary sourceVocab = Vocabulary.read(new java.io.StringReader(text(zip, file, SOURCE_VOCAB)),
+                    file + "!/" + SOURCE_VOCAB);
+            Vocabulary targetVocab = Vocabulary.read(new java.io.StringReader(text(zip, file, TARGET_VOCAB)),
+                    file + "!/" + TARGET_VOCAB);
+            Map<String, String> provenance = JSON.readValue(text(zip, file, PROVENANCE), new TypeReference<>() { });
+            ComputationGraph graph;
+            try {
+                graph = ModelSerializer.restoreComputationGraph(
+                        new ByteArrayInputStream(bytes(zip, file, GRAPH)), true);
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(file + "!/" + GRAPH + ": cannot read the network: " + e.getMessage(), e);
+            }
+            try {
+                return new TranslationModel(card, graph, sourceVocab, targetVocab,
+                        Tokenizers.forName(prep.get("sourceTokenizer")), Tokenizers.forName(prep.get("targetTokenizer")),
+                        provenance);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static ZipFile open(Path file) throws IOException {
+        try {
+            return new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new IOException(file + ": not a model file, or a corrupted one (not a readable zip: " + e.getMessage() + ")", e);
+        }
+    }
+
+    private static byte[] bytes(ZipFile zip, Path file, String name) throws IOException {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            throw new IOException(file + ": incomplete model file, \"" + name + "\" is missing");
+        }
+        try (var in = zip.getInputStream(entry)) {
+            return in.readAllBytes();
+        } catch (ZipException e) {
+            throw new IOException(file + "!/" + name + ": corrupted (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String text(ZipFile zip, Path file, String name) throws IOException {
+        return new String(bytes(zip, file, name), StandardCharsets.UTF_8);
+    }
+
+    private static void put(ZipOutputStream zip, String name, String content) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(content.getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+    }
+
+    private static String vocabText(Vocabulary vocab) throws IOException {
+        StringWriter w = new StringWriter();
+        vocab.write(w);
+        return w.toString();
+    }
+}

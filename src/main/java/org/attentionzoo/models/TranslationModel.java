@@ -1,0 +1,89 @@
+package org.attentionzoo.models;
+
+import org.attentionzoo.data.Tokenizer;
+import org.attentionzoo.data.Vocabulary;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything needed to translate: the trained graph, the card that built it, both vocabularies and
+ * tokenizers, and where it came from. This is what a model file holds.
+ */
+public final class TranslationModel {
+
+    private final ModelCard card;
+    private final ComputationGraph graph;
+    private final Vocabulary sourceVocab;
+    private final Vocabulary targetVocab;
+    private final Tokenizer sourceTokenizer;
+    private final Tokenizer targetTokenizer;
+    private final Map<String, String> provenance;
+
+    public TranslationModel(ModelCard card, ComputationGraph graph, Vocabulary sourceVocab, Vocabulary targetVocab,
+                            Tokenizer sourceTokenizer, Tokenizer targetTokenizer, Map<String, String> provenance) {
+        this.card = Objects.requireNonNull(card, "card");
+        this.graph = Objects.requireNonNull(graph, "graph");
+        this.sourceVocab = Objects.requireNonNull(sourceVocab, "sourceVocab");
+        this.targetVocab = Objects.requireNonNull(targetVocab, "targetVocab");
+        this.sourceTokenizer = Objects.requireNonNull(sourceTokenizer, "sourceTokenizer");
+        this.targetTokenizer = Objects.requireNonNull(targetTokenizer, "targetTokenizer");
+        this.provenance = new LinkedHashMap<>(provenance);
+        checkVocabularies();
+    }
+
+    /** A fresh, untrained model for a card and vocabularies. */
+    public static TranslationModel create(ModelCard card, Vocabulary sourceVocab, Vocabulary targetVocab,
+                                          Tokenizer sourceTokenizer, Tokenizer targetTokenizer) {
+        ComputationGraph graph = Zoo.init(card, sourceVocab.size(), targetVocab.size());
+        return new TranslationModel(card, graph, sourceVocab, targetVocab, sourceTokenizer, targetTokenizer, Map.of());
+    }
+
+    public ModelCard card() { return card; }
+    public ComputationGraph graph() { return graph; }
+    public Vocabulary sourceVocab() { return sourceVocab; }
+    public Vocabulary targetVocab() { return targetVocab; }
+    public Tokenizer sourceTokenizer() { return sourceTokenizer; }
+    public Tokenizer targetTokenizer() { return targetTokenizer; }
+
+    /** Where the model came from (corpus hash, steps, date, versions); a copy. */
+    public Map<String, String> provenance() {
+        return new LinkedHashMap<>(provenance);
+    }
+
+    /** Records or replaces provenance entries. */
+    public void putProvenance(Map<String, String> entries) {
+        provenance.putAll(entries);
+    }
+
+    /**
+     * Checks that the graph's embedding and softmax sizes equal the vocabulary sizes.
+     *
+     * @throws IllegalArgumentException naming both sizes
+     */
+    private void checkVocabularies() {
+        check(GraphNames.SOURCE_EMBEDDING, inputSize(GraphNames.SOURCE_EMBEDDING), sourceVocab.size(), "source");
+        check(GraphNames.TARGET_EMBEDDING, inputSize(GraphNames.TARGET_EMBEDDING), targetVocab.size(), "target");
+        long out = ((FeedForwardLayer) graph.getLayer(GraphNames.OUTPUT).conf().getLayer()).getNOut();
+        check(GraphNames.OUTPUT, out, targetVocab.size(), "target");
+    }
+
+    private long inputSize(String layer) {
+        if (graph.getLayer(layer) == null) {
+            throw new IllegalArgumentException("the graph has no layer \"" + layer + "\"; it was not built by the zoo");
+        }
+        return ((EmbeddingSequenceLayer) graph.getLayer(layer).conf().getLayer()).getNIn();
+    }
+
+    private static void check(String layer, long graphSize, int vocabSize, String side) {
+        if (graphSize != vocabSize) {
+            throw new IllegalArgumentException("the " + side + " vocabulary has " + vocabSize
+                    + " entries but the graph's layer \"" + layer + "\" expects " + graphSize
+                    + ": the vocabulary and the model do not belong together");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Training any zoo model through one loop: budgets, loss per token, throughput. */
+package org.attentionzoo.train;

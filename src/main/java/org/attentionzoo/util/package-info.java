@@ -1,0 +1,2 @@
+/** Small runtime helpers with no model or data knowledge, such as console hygiene. */
+package org.attentionzoo.util;
