@@ -1,0 +1,2 @@
+/** Parallel-corpus reading, tokenisation, vocabularies, generated toy tasks and teacher-forcing batches for seq2seq models. */
+package org.attentionzoo.data;
