@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -22,6 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * this is where the gate order [r | u | c] and the equations in GRU's Javadoc were established.
  */
 class GRUReferenceTest {
+
+    @BeforeAll
+    static void oneThread() {
+        OneThread.use();
+    }
+
 
     private static final int MB = 3, N_IN = 4, N_OUT = 5, T = 6;
 

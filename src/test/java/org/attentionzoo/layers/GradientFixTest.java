@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,6 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link GradientFix#halveGradient} the identity.
  */
 class GradientFixTest {
+
+    @BeforeAll
+    static void oneThread() {
+        OneThread.use();
+    }
+
 
     private static ComputationGraph graph(boolean applyFix) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
