@@ -149,7 +149,7 @@ public class GRU extends SameDiffLayer {
         params.clear();
         params.addWeightParam(INPUT_WEIGHT_KEY, nIn, 3 * nOut);
         params.addWeightParam(RECURRENT_WEIGHT_KEY, nOut, 3 * nOut);
-        params.addBiasParam(BIAS_KEY, 1, 3 * nOut); // rank 2: rank-1 parameter views break in M2.1
+        params.addBiasParam(BIAS_KEY, 1, 3 * nOut); // rank 2: rank-1 parameter views reportedly break reshapes in M2.1
     }
 
     @Override

@@ -25,6 +25,9 @@ import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
  * </pre>
  * Call it exactly once, on the value returned from {@code defineLayer} / {@code defineVertex}. Do not call
  * it in a {@code SameDiffOutputLayer} or a plain {@code SameDiff} graph: neither uses external errors.
+ * The layer case is tested; {@code SameDiffGraphVertex} builds its backprop with the same
+ * {@code SameDiffUtils.externalErrors} call (read in the source), so a vertex needs it too: prove it with a
+ * gradient check of the first vertex that uses it.
  *
  * <p>Proof, and the alarm for a DL4J upgrade that fixes the bug: {@code GradientFixTest} (test sources)
  * measures the ratio backprop/numerical gradient of a trivial SameDiff layer and of a built-in layer below
