@@ -1,5 +1,6 @@
 package org.attentionzoo.models;
 
+import org.attentionzoo.layers.GRU;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
@@ -45,7 +46,7 @@ public final class Seq2Seq {
         int nIn = card.embeddingSize();
         for (int i = 0; i < card.encoderLayers(); i++) {
             String name = "encoder_" + i;
-            g.addLayer(name, rnn(card, nIn), below);
+            g.addLayer(name, rnn(card, nIn), ZooGraphs.dropout(g, name, below, card));
             below = name;
             nIn = card.hiddenSize();
         }
@@ -58,7 +59,7 @@ public final class Seq2Seq {
         nIn = card.embeddingSize() + card.hiddenSize();
         for (int i = 0; i < card.decoderLayers(); i++) {
             String name = "decoder_" + i;
-            g.addLayer(name, rnn(card, nIn), below);
+            g.addLayer(name, rnn(card, nIn), ZooGraphs.dropout(g, name, below, card));
             below = name;
             nIn = card.hiddenSize();
         }
@@ -66,15 +67,15 @@ public final class Seq2Seq {
         return g.build();
     }
 
-    /** One recurrent layer of the card's cell type. */
+    /** One recurrent layer of the card's cell type: DL4J's LSTM, or our SameDiff {@link GRU}. */
     static Layer rnn(ModelCard card, int nIn) {
         switch (card.cell()) {
             case LSTM:
-                return ZooGraphs.withDropout(new LSTM.Builder(), card)
-                        .nIn(nIn).nOut(card.hiddenSize()).activation(Activation.TANH).build();
+                return new LSTM.Builder().nIn(nIn).nOut(card.hiddenSize()).activation(Activation.TANH).build();
             case GRU:
+                return new GRU.Builder().nIn(nIn).nOut(card.hiddenSize()).build();
             default:
-                throw new UnsupportedOperationException("cell " + card.cell() + " is not available yet");
+                throw new IllegalStateException("no layer for cell " + card.cell());
         }
     }
 }

@@ -5,7 +5,9 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -43,20 +45,23 @@ final class ZooGraphs {
     /** Adds the softmax over the target vocabulary, trained with cross entropy on sparse ids. */
     static void softmaxOutput(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String input,
                               int nIn, int targetVocab) {
-        g.addLayer(GraphNames.OUTPUT, withDropout(new RnnOutputLayer.Builder(new LossSparseMCXENT()), card)
-                .nIn(nIn).nOut(targetVocab).activation(Activation.SOFTMAX)
-                .build(), input);
+        g.addLayer(GraphNames.OUTPUT, new RnnOutputLayer.Builder(new LossSparseMCXENT())
+                .nIn(nIn).nOut(targetVocab).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW)
+                .build(), dropout(g, GraphNames.OUTPUT, input, card));
         g.setOutputs(GraphNames.OUTPUT);
     }
 
     /**
-     * Applies the card's dropout to a layer's input. DL4J's {@code dropOut(x)} takes the probability
-     * of <em>keeping</em> a unit, hence {@code 1 - dropout}; with dropout 0 nothing is added.
+     * Adds dropout in front of layer {@code layer} as a layer of its own (SameDiff layers ignore DL4J's
+     * per-layer dropout); returns the name to feed into {@code layer}: the input itself when the card's
+     * dropout is 0. DL4J's {@code Dropout(p)} takes the probability of <em>keeping</em> a unit.
      */
-    static <B extends Layer.Builder<B>> B withDropout(B builder, ModelCard card) {
-        if (card.dropout() > 0) {
-            builder.dropOut(1.0 - card.dropout());
+    static String dropout(ComputationGraphConfiguration.GraphBuilder g, String layer, String input, ModelCard card) {
+        if (card.dropout() <= 0) {
+            return input;
         }
-        return builder;
+        String name = layer + "_dropout";
+        g.addLayer(name, new DropoutLayer.Builder(new Dropout(1.0 - card.dropout())).build(), input);
+        return name;
     }
 }
