@@ -1,0 +1,32 @@
+package org.attentionzoo.layers.attention;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * Alignment weights from scores: a_ts = softmax_s(e_ts) over the real source positions only,
+ * <pre>
+ *   a_ts = m_s exp(e_ts) / Σ_s' m_s' exp(e_ts')
+ * </pre>
+ * computed as softmax(e + (1 − m)·(−1e9)) · m: a padded position's exponent underflows to exactly 0,
+ * and the final product makes its weight exactly 0 whatever its score, so padding never draws attention.
+ */
+public final class MaskedSoftmax {
+
+    /** Large enough that exp(e − 1e9) is 0 in float and double. */
+    static final double NEGATIVE_INFINITY_STANDIN = -1e9;
+
+    private MaskedSoftmax() {
+    }
+
+    /**
+     * @param scores [mb, tQ, tK]
+     * @param mask   [mb, tK], 1 for real source positions, 0 for padding
+     * @return weights [mb, tQ, tK], every row summing to 1 over the real positions
+     */
+    public static SDVariable apply(SameDiff sd, SDVariable scores, SDVariable mask) {
+        SDVariable m = sd.expandDims(mask.castTo(scores.dataType()), 1);                 // [mb, 1, tK]
+        SDVariable blocked = m.rsub(1.0).mul(NEGATIVE_INFINITY_STANDIN);                 // 0 or -1e9
+        return sd.nn().softmax(scores.add(blocked), 2).mul(m);                           // [mb, tQ, tK]
+    }
+}

@@ -1,0 +1,31 @@
+package org.attentionzoo.layers.attention;
+
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * A linear map applied to every time step of a batch-major sequence: [mb, t, dIn] · W → [mb, t, dOut].
+ * Done as reshape to 2-D, one matrix product, reshape back: SameDiff's tensorMmul has a broken
+ * gradient for this case in M2.1 (shared/notes/dl4j-m2.1-findings.md, item 4).
+ */
+final class Projections {
+
+    private Projections() {
+    }
+
+    /**
+     * @param x          [mb, t, dIn]
+     * @param w          [dIn, dOut], or [dOut, dIn] when {@code transposeW}
+     * @param transposeW multiply by wᵀ instead of w
+     * @param dIn        the input size (static, for the reshape)
+     * @return [mb, t, dOut]
+     */
+    static SDVariable apply(SameDiff sd, SDVariable x, SDVariable w, boolean transposeW, long dIn) {
+        SDVariable rows = sd.reshape(x, -1, dIn);                                        // [mb*t, dIn]
+        SDVariable projected = sd.mmul(rows, w, false, transposeW, false);               // [mb*t, dOut]
+        SDVariable outShape = sd.concat(0, x.shape().get(SDIndex.interval(0, 2)),
+                projected.shape().get(SDIndex.interval(1, 2)));                           // [mb, t, dOut]
+        return sd.reshape(projected, outShape);
+    }
+}
