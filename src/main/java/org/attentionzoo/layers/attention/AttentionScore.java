@@ -17,14 +17,9 @@ import java.util.Map;
  * time inside a recurrent decoder.
  *
  * <p>Implementations are stateless apart from their sizes; their parameters live in the enclosing
- * layer's parameter table under keys that start with {@link #prefix()}.
+ * layer's parameter table. Keys contain no underscore: DL4J splits "vertex_param" at the underscore.
  */
 public interface AttentionScore {
-
-    /** Prefix of this score's parameter keys in the enclosing layer. */
-    default String prefix() {
-        return "score_";
-    }
 
     /** Declares this score's parameters on the enclosing layer. */
     void defineParameters(SDLayerParams params);

@@ -20,11 +20,11 @@ import java.util.Map;
 public class ConcatScore implements AttentionScore {
 
     /** Query block of W_a, [dQ, dA]. */
-    public static final String W_Q = "score_Wq";
+    public static final String W_Q = "Wq";
     /** Key block of W_a, [dK, dA]. */
-    public static final String W_K = "score_Wk";
+    public static final String W_K = "Wk";
     /** v_a as a row, [1, dA]. */
-    public static final String V_A = "score_va";
+    public static final String V_A = "va";
 
     private final long queryDim;
     private final long keyDim;

@@ -17,7 +17,7 @@ import java.util.Map;
 public final class GeneralScore implements AttentionScore {
 
     /** W_a, [dQ, dK]. */
-    public static final String W_A = "score_Wa";
+    public static final String W_A = "Wa";
 
     private final long queryDim;
     private final long keyDim;

@@ -1,0 +1,209 @@
+package org.attentionzoo.layers.attention;
+
+import org.attentionzoo.layers.GradientFix;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
+import org.attentionzoo.layers.ZooSameDiffVertex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Luong global attention (Luong, Pham and Manning 2015, section 3.1), a SameDiff vertex: every decoder
+ * state h_t attends over all encoder states h̄_s of its sentence.
+ * <pre>
+ *   e_ts = score(h_t, h̄_s)                      dot, general, concat or additive ({@link ScoreType})
+ *   a_ts = exp(e_ts) / Σ_s' exp(e_ts')          over real source positions only ({@link MaskedSoftmax})
+ *   c_t  = Σ_s a_ts h̄_s                         context vector
+ *   h̃_t  = tanh(W_c [c_t ; h_t])                attentional state (eq. 5), fed to the softmax
+ * </pre>
+ * Inputs (NCW): {@value #DECODER} decoder states [mb, dDec, tTgt] and {@value #ENCODER} encoder states
+ * [mb, dEnc, tSrc], each with its time mask. Output h̃: [mb, dOut, tTgt], 0 at padded target steps; the
+ * decoder's mask is passed on.
+ *
+ * <p>A vertex has one output, so the alignment a is not part of it. {@link #attend} builds the whole
+ * computation and returns h̃, a and c; the vertex returns h̃, and {@code AlignmentProbe} runs the same
+ * method over the vertex's own parameters and inputs to show the weights the model used.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
+        getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class LuongAttention extends ZooSameDiffVertex {
+
+    /** Name of the decoder-states input. */
+    public static final String DECODER = "decoder";
+    /** Name of the encoder-states input. */
+    public static final String ENCODER = "encoder";
+    /** W_c, stored transposed as [dEnc + dDec, dOut] (rows: context first, then decoder state). */
+    public static final String W_C = "Wc";
+
+    private long decoderSize;
+    private long encoderSize;
+    private long outputSize;
+    private long attentionSize;
+    private ScoreType score;
+
+    /** For Jackson only. */
+    private LuongAttention() {
+    }
+
+    private LuongAttention(Builder b) {
+        this.decoderSize = b.decoderSize;
+        this.encoderSize = b.encoderSize;
+        this.outputSize = b.outputSize;
+        this.attentionSize = b.attentionSize;
+        this.score = b.score;
+    }
+
+    public long decoderSize() { return decoderSize; }
+    public long encoderSize() { return encoderSize; }
+    public long outputSize() { return outputSize; }
+    public ScoreType scoreType() { return score; }
+
+    /** A new score object of this vertex's type and sizes. */
+    @JsonIgnore
+    public AttentionScore scoreFunction() {
+        return score.create(decoderSize, encoderSize, attentionSize);
+    }
+
+    @Override
+    public void defineParametersAndInputs(SDVertexParams params) {
+        params.clear();
+        params.defineInputs(DECODER, ENCODER);
+        scoreFunction().defineParameters(params);
+        params.addWeightParam(W_C, encoderSize + decoderSize, outputSize);
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        scoreFunction().initializeParameters(params);
+        Init.xavier(params.get(W_C), encoderSize + decoderSize, outputSize);
+    }
+
+    @Override
+    public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
+                                   Map<String, SDVariable> masks) {
+        Outputs out = attend(sd, inputs.get(DECODER), inputs.get(ENCODER), masks.get(ENCODER), params);
+        SDVariable decoderMask = sd.expandDims(masks.get(DECODER).castTo(out.attentional().dataType()), 1); // [mb, 1, tTgt]
+        return GradientFix.halveGradient(sd, out.attentional().mul(decoderMask));
+    }
+
+    /**
+     * The attention computation, shared by the vertex and by alignment extraction.
+     *
+     * @param decoder     decoder states [mb, dDec, tTgt]
+     * @param encoder     encoder states [mb, dEnc, tSrc]
+     * @param encoderMask [mb, tSrc]
+     */
+    public Outputs attend(SameDiff sd, SDVariable decoder, SDVariable encoder, SDVariable encoderMask,
+                          Map<String, SDVariable> params) {
+        AttentionScore scorer = scoreFunction();
+        SDVariable queries = sd.permute(decoder, 0, 2, 1);                                // [mb, tTgt, dDec]
+        SDVariable keys = sd.permute(encoder, 0, 2, 1);                                   // [mb, tSrc, dEnc]
+        SDVariable e = scorer.scores(sd, queries, scorer.prepareKeys(sd, keys, params), params); // [mb, tTgt, tSrc]
+        SDVariable a = MaskedSoftmax.apply(sd, e, encoderMask);                           // [mb, tTgt, tSrc]
+        SDVariable context = sd.mmul(a, keys);                                            // [mb, tTgt, dEnc]
+        SDVariable joined = sd.concat(2, context, queries);                               // [mb, tTgt, dEnc + dDec]
+        SDVariable attentional = sd.math().tanh(
+                Projections.apply(sd, joined, params.get(W_C), false, encoderSize + decoderSize)); // [mb, tTgt, dOut]
+        return new Outputs(sd.permute(attentional, 0, 2, 1), a, context);                 // h̃: [mb, dOut, tTgt]
+    }
+
+    /**
+     * @param attentional h̃ [mb, dOut, tTgt]
+     * @param alignment   a [mb, tTgt, tSrc]
+     * @param context     c [mb, tTgt, dEnc]
+     */
+    public record Outputs(SDVariable attentional, SDVariable alignment, SDVariable context) {
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... inputs) {
+        if (inputs.length != 2 || inputs[0].getType() != InputType.Type.RNN || inputs[1].getType() != InputType.Type.RNN) {
+            throw new IllegalStateException("LuongAttention takes two recurrent inputs (decoder states, encoder states)");
+        }
+        InputType.InputTypeRecurrent dec = (InputType.InputTypeRecurrent) inputs[0];
+        InputType.InputTypeRecurrent enc = (InputType.InputTypeRecurrent) inputs[1];
+        if (dec.getSize() != decoderSize || enc.getSize() != encoderSize) {
+            throw new IllegalStateException("LuongAttention was configured for decoder size " + decoderSize
+                    + " and encoder size " + encoderSize + " but gets " + dec.getSize() + " and " + enc.getSize());
+        }
+        return InputType.recurrent(outputSize, dec.getTimeSeriesLength(), RNNFormat.NCW);
+    }
+
+    /** The output has the decoder's time steps, so the decoder's mask is passed on. */
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
+                                                           int minibatchSize) {
+        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
+    }
+
+    @Override
+    public LuongAttention clone() {
+        LuongAttention copy = new LuongAttention();
+        copy.decoderSize = decoderSize;
+        copy.encoderSize = encoderSize;
+        copy.outputSize = outputSize;
+        copy.attentionSize = attentionSize;
+        copy.score = score;
+        return copy;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LuongAttention other && decoderSize == other.decoderSize && encoderSize == other.encoderSize
+                && outputSize == other.outputSize && attentionSize == other.attentionSize && score == other.score;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(decoderSize, encoderSize, outputSize, attentionSize, score);
+    }
+
+    @Override
+    public String toString() {
+        return "LuongAttention(" + score + ", decoder " + decoderSize + ", encoder " + encoderSize + " -> " + outputSize + ")";
+    }
+
+    /** {@code new LuongAttention.Builder().decoderSize(256).encoderSize(256).outputSize(256).score(GENERAL).build()}. */
+    public static final class Builder {
+        private long decoderSize;
+        private long encoderSize;
+        private long outputSize;
+        private long attentionSize;
+        private ScoreType score = ScoreType.GENERAL;
+
+        /** Size of the decoder states h_t (the queries). */
+        public Builder decoderSize(long v) { decoderSize = v; return this; }
+        /** Size of the encoder states h̄_s (the keys and values). */
+        public Builder encoderSize(long v) { encoderSize = v; return this; }
+        /** Size of the attentional state h̃_t; defaults to the decoder size. */
+        public Builder outputSize(long v) { outputSize = v; return this; }
+        /** Hidden size of the concat/additive scorer; defaults to the decoder size. */
+        public Builder attentionSize(long v) { attentionSize = v; return this; }
+        /** The score function (default general). */
+        public Builder score(ScoreType v) { score = Objects.requireNonNull(v, "score"); return this; }
+
+        public LuongAttention build() {
+            if (decoderSize <= 0 || encoderSize <= 0) {
+                throw new IllegalArgumentException("LuongAttention needs decoderSize and encoderSize > 0; got "
+                        + decoderSize + " and " + encoderSize + ": call .decoderSize(n).encoderSize(n)");
+            }
+            if (outputSize <= 0) {
+                outputSize = decoderSize;
+            }
+            if (attentionSize <= 0) {
+                attentionSize = decoderSize;
+            }
+            score.create(decoderSize, encoderSize, attentionSize); // validates, e.g. dot needs equal sizes
+            return new LuongAttention(this);
+        }
+    }
+}
