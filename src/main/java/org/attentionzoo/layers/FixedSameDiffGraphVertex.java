@@ -93,6 +93,11 @@ public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
         return new Pair<>(g, dLdIn);
     }
 
+    /** The masks of the last forward pass, one per input (entries may be null); null if none were set. */
+    public INDArray[] lastMasks() {
+        return maskArrays == null ? null : maskArrays.clone();
+    }
+
     private static InferenceSession newSession(org.nd4j.autodiff.samediff.SameDiff sd) {
         return org.nd4j.autodiff.samediff.SameDiff.getInferenceFactory().create(sd);
     }

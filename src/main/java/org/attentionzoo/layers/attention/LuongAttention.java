@@ -30,12 +30,12 @@ import java.util.Objects;
  * decoder's mask is passed on.
  *
  * <p>A vertex has one output, so the alignment a is not part of it. {@link #attend} builds the whole
- * computation and returns h̃, a and c; the vertex returns h̃, and {@code AlignmentProbe} runs the same
+ * computation and returns h̃, a and c; the vertex returns h̃, and {@link AlignmentProbe} runs the same
  * method over the vertex's own parameters and inputs to show the weights the model used.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-public class LuongAttention extends ZooSameDiffVertex {
+public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex {
 
     /** Name of the decoder-states input. */
     public static final String DECODER = "decoder";
@@ -93,6 +93,12 @@ public class LuongAttention extends ZooSameDiffVertex {
         Outputs out = attend(sd, inputs.get(DECODER), inputs.get(ENCODER), masks.get(ENCODER), params);
         SDVariable decoderMask = sd.expandDims(masks.get(DECODER).castTo(out.attentional().dataType()), 1); // [mb, 1, tTgt]
         return GradientFix.halveGradient(sd, out.attentional().mul(decoderMask));
+    }
+
+    @Override
+    public SDVariable defineAlignment(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
+                                      Map<String, SDVariable> masks) {
+        return attend(sd, inputs.get(DECODER), inputs.get(ENCODER), masks.get(ENCODER), params).alignment();
     }
 
     /**
