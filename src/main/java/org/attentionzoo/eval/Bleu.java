@@ -8,7 +8,7 @@ import java.util.Map;
  * Corpus BLEU (Papineni et al. 2002, "BLEU: a Method for Automatic Evaluation of Machine Translation") with
  * sacreBLEU 2.x's defaults (Post 2018): one reference per hypothesis, case kept, n-grams up to 4, the
  * tokenizer of choice (13a by default), "exp" smoothing, no effective order. Scores agree with sacreBLEU 2.6.0 to
- * the printed 2 decimals (see BleuAgreementTest).
+ * the printed 2 decimals (see SacreBleuAgreementTest).
  *
  * <p>Each line is stripped of trailing whitespace, tokenized and split on whitespace. Over the corpus, for each
  * order n = 1..4:

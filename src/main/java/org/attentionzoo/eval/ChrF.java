@@ -8,7 +8,7 @@ import java.util.Map;
  * Corpus chrF2 (Popović 2015, "chrF: character n-gram F-score for automatic MT evaluation") with sacreBLEU 2.x's
  * defaults (Post 2018): character n-grams of orders 1..6, no word n-grams, β = 2, case kept, whitespace removed
  * before n-grams are taken, one reference per hypothesis. Scores agree with sacreBLEU 2.6.0 to 2 decimals (see
- * ChrFAgreementTest).
+ * SacreBleuAgreementTest).
  *
  * <p>For each sentence the whitespace (Python's definition) is deleted and the character (code point) n-grams
  * counted. Per order n, statistics are summed over the corpus:
