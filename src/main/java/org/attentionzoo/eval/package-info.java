@@ -1,2 +1,6 @@
-/** Metrics over plain strings (exact match; BLEU and chrF come later), independent of models. */
+/**
+ * Metrics over plain strings, independent of models: exact match, corpus BLEU ({@link org.attentionzoo.eval.Bleu},
+ * with the {@link org.attentionzoo.eval.BleuTokenizer}s "13a", "zh" and "none") and chrF2
+ * ({@link org.attentionzoo.eval.ChrF}), both reproducing sacreBLEU 2.x's defaults.
+ */
 package org.attentionzoo.eval;
