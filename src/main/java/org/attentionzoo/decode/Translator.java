@@ -1,13 +1,16 @@
 package org.attentionzoo.decode;
 
 import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.viz.Alignment;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Text in, text out: tokenizes and encodes sources, decodes them greedily in batches, and turns the
- * ids back into tokens and readable text.
+ * ids back into tokens and readable text. For attention models every translation carries the
+ * alignment the model used for it.
  *
  * <pre>{@code
  * Translation t = new Translator(model).translate("24 nov. 2026");
@@ -20,6 +23,7 @@ public final class Translator {
 
     private final TranslationModel model;
     private final GreedyDecoder decoder;
+    private final String alignmentVertex;
 
     public Translator(TranslationModel model) {
         this(model, LengthLimit.DEFAULT);
@@ -28,6 +32,7 @@ public final class Translator {
     public Translator(TranslationModel model, LengthLimit limit) {
         this.model = model;
         this.decoder = new GreedyDecoder(model.graph(), limit);
+        this.alignmentVertex = model.alignmentVertex();
     }
 
     /** Translates one sentence. */
@@ -49,15 +54,21 @@ public final class Translator {
                     encoded.add(ids);
                 }
             }
-            int[][] decoded = decoder.decode(encoded.toArray(new int[0][]));
+            int[][] sourceIds = encoded.toArray(new int[0][]);
+            int[][] decoded = decoder.decode(sourceIds);
+            INDArray weights = alignmentVertex == null || sourceIds.length == 0 ? null
+                    : Alignments.weights(model.graph(), alignmentVertex, sourceIds, decoded);
             Translation[] translations = new Translation[chunk.size()];
             for (int i = 0; i < chunk.size(); i++) {
-                translations[i] = new Translation(chunk.get(i), "", List.of());
+                translations[i] = new Translation(chunk.get(i), "", List.of(), null);
             }
             for (int k = 0; k < nonEmpty.size(); k++) {
                 List<String> tokens = model.targetVocab().decode(decoded[k]);
-                translations[nonEmpty.get(k)] = new Translation(chunk.get(nonEmpty.get(k)),
-                        model.targetTokenizer().detokenize(tokens), tokens);
+                String source = chunk.get(nonEmpty.get(k));
+                Alignment alignment = weights == null ? null
+                        : Alignments.of(weights, k, model.sourceTokenizer().tokenize(source), tokens);
+                translations[nonEmpty.get(k)] = new Translation(source,
+                        model.targetTokenizer().detokenize(tokens), tokens, alignment);
             }
             out.addAll(List.of(translations));
         }

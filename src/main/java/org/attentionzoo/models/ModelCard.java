@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -31,7 +32,30 @@ import java.util.Objects;
 public final class ModelCard {
 
     /** The model families of the zoo. */
-    public enum Family { SEQ2SEQ }
+    public enum Family { SEQ2SEQ, ATTENTION }
+
+    /** The encoder of the attention family. */
+    public enum Encoder {
+        /** Our SameDiff bidirectional LSTM ({@code org.attentionzoo.layers.BiLSTM}). */
+        BILSTM,
+        /** DL4J's built-in {@code Bidirectional(LSTM)}, for comparison. */
+        BILSTM_BUILTIN,
+        /** A one-directional LSTM. */
+        LSTM;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** How the attention family's decoder uses attention. */
+    public enum Decoder {
+        /** Luong et al. 2015: attention after the decoder RNN, on its current state. */
+        LUONG,
+        /** Bahdanau et al. 2015: attention inside the recurrence, on the previous state; context into the RNN. */
+        BAHDANAU
+    }
 
     /** The recurrent cell used by the RNN families. */
     public enum Cell { LSTM, GRU }
@@ -51,6 +75,11 @@ public final class ModelCard {
     private int encoderLayers = 1;
     private int decoderLayers = 1;
     private double dropout = 0.0;
+    private String encoder;
+    private String decoder;
+    private String score;
+    private Integer attentionSize;
+    private Boolean inputFeeding;
     private double learningRate = 1e-3;
     private double gradientClip = 5.0;
     private long seed = 42;
@@ -66,6 +95,16 @@ public final class ModelCard {
     public int hiddenSize() { return hiddenSize; }
     public int encoderLayers() { return encoderLayers; }
     public int decoderLayers() { return decoderLayers; }
+    /** Attention family: the encoder (default bilstm). */
+    public Encoder encoder() { return encoder == null ? Encoder.BILSTM : parseEnum(Encoder.class, "encoder", encoder); }
+    /** Attention family: the decoder style (default luong). */
+    public Decoder decoder() { return decoder == null ? Decoder.LUONG : parseEnum(Decoder.class, "decoder", decoder); }
+    /** Attention family: the score function name, dot, general, concat or additive (default general). */
+    public String score() { return score == null ? "general" : score.toLowerCase(Locale.ROOT); }
+    /** Attention family: hidden size of the concat/additive scorer (default: hiddenSize). */
+    public int attentionSize() { return attentionSize == null ? hiddenSize : attentionSize; }
+    /** Attention family, Luong decoder: feed the previous attentional state into the decoder input. */
+    public boolean inputFeeding() { return inputFeeding != null && inputFeeding; }
     /** Dropout probability (the chance of dropping a unit), 0 for none. */
     public double dropout() { return dropout; }
     public double learningRate() { return learningRate; }
@@ -101,6 +140,19 @@ public final class ModelCard {
         require(learningRate > 0, "learningRate", learningRate, "positive, e.g. 0.001");
         require(gradientClip >= 0, "gradientClip", gradientClip, "0 (off) or positive, e.g. 5");
         require(name != null && !name.isBlank(), "name", name, "a non-empty name");
+        if (family() == Family.ATTENTION) {
+            encoder();
+            decoder();
+            require(List.of("dot", "general", "concat", "additive").contains(score()), "score", score,
+                    "one of dot, general, concat, additive");
+            require(attentionSize() > 0, "attentionSize", attentionSize, "a positive integer");
+            require(encoder() == Encoder.LSTM || hiddenSize % 2 == 0, "hiddenSize", hiddenSize,
+                    "even for a bidirectional encoder (each direction has hiddenSize / 2 units)");
+            require(cell() == Cell.LSTM, "cell", cell, "lstm for the attention family");
+        } else {
+            require(encoder == null && decoder == null && score == null && attentionSize == null && inputFeeding == null,
+                    "family", family, "attention to use encoder, decoder, score, attentionSize or inputFeeding");
+        }
         return this;
     }
 
@@ -157,13 +209,13 @@ public final class ModelCard {
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String field, String value) {
         for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value)) {
+            if (e.name().equalsIgnoreCase(value) || e.toString().equalsIgnoreCase(value)) {
                 return e;
             }
         }
         StringBuilder allowed = new StringBuilder();
         for (E e : type.getEnumConstants()) {
-            allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(e.toString().toLowerCase(Locale.ROOT));
         }
         throw new IllegalArgumentException("\"" + field + "\": \"" + value + "\" is not one of: " + allowed);
     }
@@ -209,6 +261,12 @@ public final class ModelCard {
         public Builder learningRate(double v) { card.learningRate = v; return this; }
         public Builder gradientClip(double v) { card.gradientClip = v; return this; }
         public Builder seed(long v) { card.seed = v; return this; }
+        public Builder encoder(Encoder v) { card.encoder = v.toString(); return this; }
+        public Builder decoder(Decoder v) { card.decoder = v.name().toLowerCase(Locale.ROOT); return this; }
+        /** dot, general, concat or additive. */
+        public Builder score(String v) { card.score = v; return this; }
+        public Builder attentionSize(int v) { card.attentionSize = v; return this; }
+        public Builder inputFeeding(boolean v) { card.inputFeeding = v; return this; }
 
         public ModelCard build() {
             return card.copy().validate();

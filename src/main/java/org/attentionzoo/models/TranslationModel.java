@@ -2,6 +2,7 @@ package org.attentionzoo.models;
 
 import org.attentionzoo.data.Tokenizer;
 import org.attentionzoo.data.Vocabulary;
+import org.attentionzoo.layers.attention.AlignmentVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -49,6 +50,19 @@ public final class TranslationModel {
     public Vocabulary targetVocab() { return targetVocab; }
     public Tokenizer sourceTokenizer() { return sourceTokenizer; }
     public Tokenizer targetTokenizer() { return targetTokenizer; }
+
+    /**
+     * The name of the vertex whose alignment weights can be read ({@code AlignmentProbe}), or null for
+     * models without attention such as plain Seq2seq.
+     */
+    public String alignmentVertex() {
+        for (var e : graph.getConfiguration().getVertices().entrySet()) {
+            if (e.getValue() instanceof AlignmentVertex) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
 
     /** Where the model came from (corpus hash, steps, date, versions); a copy. */
     public Map<String, String> provenance() {

@@ -1,0 +1,51 @@
+package org.attentionzoo.decode;
+
+import org.attentionzoo.data.Vocabulary;
+import org.attentionzoo.layers.attention.AlignmentProbe;
+import org.attentionzoo.viz.Alignment;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The alignment behind decoded translations: one teacher-forced pass over BOS + output, whose attention
+ * weights at step t are those the decoder used when it chose output token t (the decoder is causal, so
+ * the pass sees exactly what greedy decoding saw at each step).
+ */
+final class Alignments {
+
+    private Alignments() {
+    }
+
+    /**
+     * @param sources source ids per sentence
+     * @param outputs decoded target ids per sentence (no BOS, no EOS)
+     * @return weights [mb, tOut + 1, tSrc]: row t for output token t, the last real row for EOS
+     */
+    static INDArray weights(ComputationGraph graph, String vertex, int[][] sources, int[][] outputs) {
+        int[][] targetIn = new int[outputs.length][];
+        for (int i = 0; i < outputs.length; i++) {
+            targetIn[i] = new int[outputs[i].length + 1];
+            targetIn[i][0] = Vocabulary.BOS_ID;
+            System.arraycopy(outputs[i], 0, targetIn[i], 1, outputs[i].length);
+        }
+        INDArray[] src = Batches.padded(sources);
+        INDArray[] tgt = Batches.padded(targetIn);
+        return AlignmentProbe.alignments(graph, vertex, new INDArray[]{src[0], tgt[0]}, new INDArray[]{src[1], tgt[1]});
+    }
+
+    /** Sentence {@code k} of a batch of weights as an {@link Alignment}, with EOS as the last target row. */
+    static Alignment of(INDArray weights, int k, List<String> sourceTokens, List<String> outputTokens) {
+        List<String> rows = new ArrayList<>(outputTokens);
+        rows.add(Vocabulary.EOS);
+        double[][] w = new double[rows.size()][sourceTokens.size()];
+        for (int t = 0; t < rows.size(); t++) {
+            for (int s = 0; s < sourceTokens.size(); s++) {
+                w[t][s] = weights.getDouble(k, t, s);
+            }
+        }
+        return new Alignment(sourceTokens, rows, w);
+    }
+}

@@ -1,0 +1,95 @@
+package org.attentionzoo.models;
+
+import org.attentionzoo.layers.attention.LuongAttention;
+import org.attentionzoo.layers.attention.ScoreType;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.nd4j.linalg.activations.Activation;
+
+import static org.attentionzoo.models.GraphNames.*;
+
+/**
+ * RNN encoder-decoder with attention (Bahdanau et al. 2015; Luong et al. 2015). Instead of one fixed
+ * context vector, every target step t gets its own, c_t = Σ_s a_ts h̄_s, with a_t = softmax(e_t) over the
+ * encoder states; the alignment a is what {@link #ATTENTION} exposes to {@code AlignmentProbe}.
+ *
+ * <pre>
+ * source ─ embedding ─ encoder (BiLSTM: h̄_s = [→h_s ; ←h_s]) × L ──────────────┬──────────────┐
+ *                                        last real step ─ repeat over target ─┐ │              │
+ * target_in ─ embedding ───────────────────────────────────────────────── merge ─ decoder LSTM × L ─ attention ─ softmax
+ * </pre>
+ * Each direction of a bidirectional encoder has hiddenSize / 2 units, so encoder and decoder states
+ * both have hiddenSize entries and every score (dot included) applies. As in {@link Seq2Seq}, the
+ * encoder's state at the last real source token joins every decoder input (DL4J's recurrent layers
+ * cannot start from another layer's state), so the attention model extends plain Seq2seq by exactly
+ * the attention.
+ */
+public final class RnnAttention {
+
+    /** Name of the attention vertex, whose alignment weights can be read. */
+    public static final String ATTENTION = "attention";
+
+    private RnnAttention() {
+    }
+
+    /** A card builder for this family, every default visible in {@link ModelCard}. */
+    public static ModelCard.Builder builder() {
+        return ModelCard.builder().family(ModelCard.Family.ATTENTION).name("attention");
+    }
+
+    /** The graph configuration a card describes, for the given vocabulary sizes. */
+    public static ComputationGraphConfiguration configuration(ModelCard card, int sourceVocab, int targetVocab) {
+        int h = card.hiddenSize();
+        ComputationGraphConfiguration.GraphBuilder g = ZooGraphs.base(card)
+                .addInputs(SOURCE, TARGET_IN)
+                .setInputTypes(InputType.recurrent(sourceVocab), InputType.recurrent(targetVocab));
+
+        String below = ZooGraphs.embedding(g, SOURCE_EMBEDDING, SOURCE, sourceVocab, card.embeddingSize());
+        int nIn = card.embeddingSize();
+        for (int i = 0; i < card.encoderLayers(); i++) {
+            String name = "encoder_" + i;
+            g.addLayer(name, encoderLayer(card, nIn), ZooGraphs.dropout(g, name, below, card));
+            below = name;
+            nIn = h;
+        }
+        String encoderStates = below;                                                      // [mb, h, tSrc]
+        g.addVertex("context", new LastTimeStepVertex(SOURCE), encoderStates);             // [mb, h]
+        g.addVertex("context_repeated", new DuplicateToTimeSeriesVertex(TARGET_IN), "context"); // [mb, h, tTgt]
+        String targetEmbedded = ZooGraphs.embedding(g, TARGET_EMBEDDING, TARGET_IN, targetVocab, card.embeddingSize());
+        g.addVertex("decoder_input", new MergeVertex(), targetEmbedded, "context_repeated"); // [mb, e + h, tTgt]
+
+        below = "decoder_input";
+        nIn = card.embeddingSize() + h;
+        for (int i = 0; i < card.decoderLayers(); i++) {
+            String name = "decoder_" + i;
+            g.addLayer(name, new LSTM.Builder().nIn(nIn).nOut(h).activation(Activation.TANH).build(),
+                    ZooGraphs.dropout(g, name, below, card));
+            below = name;
+            nIn = h;
+        }
+        g.addVertex(ATTENTION, new LuongAttention.Builder().decoderSize(h).encoderSize(h).outputSize(h)
+                .attentionSize(card.attentionSize()).score(ScoreType.parse(card.score())).build(), below, encoderStates);
+        ZooGraphs.softmaxOutput(g, card, ATTENTION, h, targetVocab);
+        return g.build();
+    }
+
+    private static Layer encoderLayer(ModelCard card, int nIn) {
+        int h = card.hiddenSize();
+        switch (card.encoder()) {
+            case LSTM:
+                return new LSTM.Builder().nIn(nIn).nOut(h).activation(Activation.TANH).build();
+            case BILSTM_BUILTIN:
+                return new Bidirectional(Bidirectional.Mode.CONCAT,
+                        new LSTM.Builder().nIn(nIn).nOut(h / 2).activation(Activation.TANH).build());
+            case BILSTM:
+            default:
+                throw new UnsupportedOperationException("encoder " + card.encoder() + " is not available yet");
+        }
+    }
+}
