@@ -4,6 +4,10 @@ import org.attentionzoo.data.ParallelCorpus;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.decode.Translation;
 import org.attentionzoo.decode.Translator;
+import org.attentionzoo.eval.Bleu;
+import org.attentionzoo.eval.BleuScore;
+import org.attentionzoo.eval.BleuTokenizer;
+import org.attentionzoo.eval.ChrF;
 import org.attentionzoo.eval.ExactMatch;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
@@ -16,7 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code evaluate}: translates a test TSV and scores it against its target column. */
-@Command(name = "evaluate", description = "Translate a test TSV and report exact match.")
+@Command(name = "evaluate", description = "Translate a test TSV and report BLEU, chrF and exact match.")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "A model.zip written by train.")
@@ -25,14 +29,21 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--test", required = true, description = "Test TSV (source<TAB>reference).")
     Path test;
 
+    @Option(names = "--tokenize", defaultValue = "13a", description = "BLEU tokenizer: 13a, zh or none (default ${DEFAULT-VALUE}).")
+    String tokenize;
+
     @Override
     public Integer call() throws Exception {
         TranslationModel m = ModelArchive.load(model);
         List<SentencePair> pairs = ParallelCorpus.read(test, false).pairs();
         List<Translation> hyps = new Translator(m).translateAll(pairs.stream().map(SentencePair::source).toList());
-        double em = ExactMatch.percent(hyps.stream().map(Translation::text).toList(),
-                pairs.stream().map(SentencePair::target).toList());
-        System.out.printf(Locale.ROOT, "exact-match: %.1f%% (%d pairs)%n", em, pairs.size());
+        List<String> hypotheses = hyps.stream().map(Translation::text).toList();
+        List<String> references = pairs.stream().map(SentencePair::target).toList();
+        BleuScore bleu = Bleu.corpus(hypotheses, references, BleuTokenizer.named(tokenize));
+        System.out.println(bleu.format());
+        System.out.println(ChrF.corpus(hypotheses, references).format());
+        System.out.printf(Locale.ROOT, "exact-match: %.1f%% (%d pairs)%n", ExactMatch.percent(hypotheses, references),
+                pairs.size());
         return 0;
     }
 }

@@ -29,7 +29,7 @@ final class TranslateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TranslationModel m = ModelArchive.load(model);
         Translator translator = new Translator(m);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = System.out; // UTF-8: ZooCli installs QuietOutput's UTF-8 stream
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         List<String> lines = new ArrayList<>();
         for (String line = in.readLine(); line != null; line = in.readLine()) {
