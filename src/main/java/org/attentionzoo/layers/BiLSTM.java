@@ -142,8 +142,11 @@ public class BiLSTM extends SameDiffLayer {
         return nOut;
     }
 
-    /** @return initial value of the forget-gate biases of both directions */
-    @JsonIgnore
+    /**
+     * @return initial value of the forget-gate biases of both directions. Not {@code @JsonIgnore}: Jackson
+     * would then drop the field of the same name from the JSON too (getNIn/getNOut need it because their
+     * property names, "nin"/"nout", do not match the fields).
+     */
     public double getForgetGateBiasInit() {
         return forgetGateBiasInit;
     }
