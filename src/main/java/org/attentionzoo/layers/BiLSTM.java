@@ -83,14 +83,19 @@ import java.util.Objects;
  * dropout in a layer of its own.
  *
  * <h2>Compared with DL4J's {@code Bidirectional(CONCAT, LSTM)}</h2>
- * Same equations (no peepholes) and output layout ([forward ; backward] along dimension 1), but a
- * different parameter layout and gate order (DL4J's LSTM has its own, "IFOG" per its source) and weight
- * initialisation (DL4J's LSTM uses the network-wide weightInit, fan-in nOut, fan-out nIn + nOut). With a right-padded mask the built-in
- * layer also starts its backward direction at each example's last real token: it reverses the whole
- * sequence and the mask, and its LSTM resets the state to zero at every masked step, so the backward run
- * reaches the last real token with zero state ({@code BuiltInBidirectionalMaskTest}); it also outputs 0
- * at padded steps. Both layers therefore compute the same function of their inputs and masks; in
- * measurements on a 2-core machine this layer was slower to train (see the branch's report).
+ * Same kind of cell (no peepholes) and output layout ([forward ; backward] along dimension 1), but a
+ * different parameter layout and gate order (DL4J's LSTM has its own; a straight copy of its weights did
+ * not reproduce its outputs under any of the 24 gate-block permutations, so the two are not
+ * weight-compatible) and initialisation (DL4J's LSTM uses the network-wide weightInit, fan-in nOut,
+ * fan-out nIn + nOut). <b>Masks differ</b>: in a ComputationGraph the built-in layer does not see the
+ * input mask in its forward pass ({@code LSTM.feedForwardMaskArray} does not store it, and a graph never
+ * calls {@code setMaskArray} on hidden layers), so it runs over the padding: its backward direction starts
+ * at step T-1, padded inputs change the backward states of real tokens, and padded steps output non-zero
+ * values ({@code BuiltInBidirectionalMaskTest}; only the loss is masked, by the output layer's label mask).
+ * This layer starts the backward direction at each example's last real token and outputs 0 at padding,
+ * so switching between the two changes the function computed on padded batches, not only the speed.
+ * Measured on a 2-core machine, this layer trained slower (see the branch's report).
+ *
  * No {@code rnnTimeStep} state carrying.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
