@@ -94,7 +94,8 @@ import java.util.Objects;
  * values ({@code BuiltInBidirectionalMaskTest}; only the loss is masked, by the output layer's label mask).
  * This layer starts the backward direction at each example's last real token and outputs 0 at padding,
  * so switching between the two changes the function computed on padded batches, not only the speed.
- * Measured on a 2-core machine, this layer trained slower (see the branch's report).
+ * Speed (fit, batch 64 x T 20, emb 128, 128 per direction, vocabulary 1000, one thread, 2-core machine):
+ * 1.0-1.3x the built-in layer's time per batch in two side-by-side runs; two-thread timings were too noisy.
  *
  * No {@code rnnTimeStep} state carrying.
  */
