@@ -1,5 +1,6 @@
 package org.attentionzoo.models;
 
+import org.attentionzoo.layers.BiLSTM;
 import org.attentionzoo.layers.attention.LuongAttention;
 import org.attentionzoo.layers.attention.ScoreType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -24,6 +25,9 @@ import static org.attentionzoo.models.GraphNames.*;
  *                                        last real step ─ repeat over target ─┐ │              │
  * target_in ─ embedding ───────────────────────────────────────────────── merge ─ decoder LSTM × L ─ attention ─ softmax
  * </pre>
+ * The default encoder is our SameDiff {@link BiLSTM}, whose backward direction starts at each sentence's
+ * last real token; DL4J's built-in {@code Bidirectional(LSTM)} (encoder {@code bilstm-builtin}) ignores
+ * the mask inside a ComputationGraph and starts it on the padding (BuiltInBidirectionalMaskTest).
  * Each direction of a bidirectional encoder has hiddenSize / 2 units, so encoder and decoder states
  * both have hiddenSize entries and every score (dot included) applies. As in {@link Seq2Seq}, the
  * encoder's state at the last real source token joins every decoder input (DL4J's recurrent layers
@@ -89,7 +93,7 @@ public final class RnnAttention {
                         new LSTM.Builder().nIn(nIn).nOut(h / 2).activation(Activation.TANH).build());
             case BILSTM:
             default:
-                throw new UnsupportedOperationException("encoder " + card.encoder() + " is not available yet");
+                return new BiLSTM.Builder().nIn(nIn).nOut(h / 2).build();
         }
     }
 }

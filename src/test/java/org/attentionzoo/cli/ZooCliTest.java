@@ -94,7 +94,7 @@ class ZooCliTest {
         }
         Files.writeString(train, tsv.toString());
         Path card = dir.resolve("tiny.json");
-        Files.writeString(card, "{\"name\": \"tiny\", \"family\": \"attention\", \"encoder\": \"bilstm-builtin\","
+        Files.writeString(card, "{\"name\": \"tiny\", \"family\": \"attention\", \"encoder\": \"bilstm\","
                 + " \"embeddingSize\": 8, \"hiddenSize\": 16, \"learningRate\": 0.01}");
         Path out = dir.resolve("run");
         Run trained = run("", "train", "--model", card.toString(), "--train", train.toString(), "--dev", train.toString(),

@@ -38,7 +38,7 @@ class AttentionBeatsSeq2SeqTest {
         List<SentencePair> test = TASK.generate(300, 22).stream().filter(p -> !seen.contains(p.source())).limit(100).toList();
 
         ModelCard seq2seq = Seq2Seq.builder().embeddingSize(16).hiddenSize(64).learningRate(0.005).build();
-        ModelCard attention = RnnAttention.builder().encoder(ModelCard.Encoder.BILSTM_BUILTIN).score("general")
+        ModelCard attention = RnnAttention.builder().encoder(ModelCard.Encoder.BILSTM).score("general")
                 .embeddingSize(16).hiddenSize(64).learningRate(0.005).build();
         double emSeq2seq = exactMatch(seq2seq, train, test);
         TranslationModel attn = TinyModels.untrained(attention, TASK, train);
