@@ -74,7 +74,7 @@ public final class Quickstart {
                 .batchSize(64).maxLength(50).seed(1).shuffle(true).build();
 
         System.out.printf(Locale.ROOT, "Training %s on %,d generated dates for %.1f minutes (%,d parameters)...%n",
-                card.name(), train.size(), minutes, model.graph().numParams());
+                card.name(), train.size(), minutes, Zoo.parameterCount(model.graph()));
         TrainingSummary summary = Trainer.builder().model(model).data(batches)
                 .maxMinutes(minutes).logEvery(200).log(System.out).build().train();
         System.out.printf(Locale.ROOT, "Trained %d steps (%d epochs) in %.0f s, %,.0f target tokens/s.%n%n",

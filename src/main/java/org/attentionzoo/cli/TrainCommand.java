@@ -126,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
         TeacherForcingIterator batches = TrainingData.batches(m, trainPairs, batch, maxLength, seed);
         System.out.println(batches.report());
         System.out.printf(Locale.ROOT, "vocabularies: source %,d, target %,d; %s: %,d parameters%n",
-                srcVocab.size(), tgtVocab.size(), card.name(), m.graph().numParams());
+                srcVocab.size(), tgtVocab.size(), card.name(), Zoo.parameterCount(m.graph()));
         TrainingSummary s = Trainer.builder().model(m).data(batches).maxMinutes(minutes).maxEpochs(epochs)
                 .logEvery(100).log(System.out).build().train();
         m.putProvenance(Provenance.of(corpus, trainPairs, s));

@@ -20,7 +20,7 @@ final class ZooCommand implements Callable<Integer> {
         System.out.printf("%-20s %-10s %14s  %s%n", "card", "family", "parameters", "description");
         for (String name : Zoo.CARDS) {
             ModelCard card = Zoo.card(name);
-            long params = Zoo.init(card, vocab, vocab).numParams();
+            long params = Zoo.parameterCount(Zoo.init(card, vocab, vocab));
             System.out.printf("%-20s %-10s %,14d  %s%n", name, card.family().name().toLowerCase(), params,
                     card.description() == null ? "" : card.description());
         }

@@ -65,6 +65,14 @@ public final class Zoo {
         }
     }
 
+    /**
+     * Number of trainable parameters, vertices included. (DL4J's {@code ComputationGraph.numParams()}
+     * counts only layers, so the parameters of SameDiff vertices such as attention would be missing.)
+     */
+    public static long parameterCount(ComputationGraph graph) {
+        return graph.params().length();
+    }
+
     /** An initialised graph for the card and vocabulary sizes. */
     public static ComputationGraph init(ModelCard card, int sourceVocab, int targetVocab) {
         ComputationGraph graph = new ComputationGraph(configuration(card, sourceVocab, targetVocab));

@@ -20,6 +20,22 @@ class ZooCardsTest {
     }
 
     @Test
+    void attentionCardBuildsTheSameGraphAsTheJavaBuilderAndCountsVertexParameters() throws Exception {
+        ModelCard fromFile = Zoo.card("luong-general");
+        ModelCard fromJava = RnnAttention.builder().name("luong-general").description(fromFile.description())
+                .encoder(ModelCard.Encoder.BILSTM).decoder(ModelCard.Decoder.LUONG).score("general")
+                .embeddingSize(256).hiddenSize(256).attentionSize(256).dropout(0.1).build();
+        assertEquals(fromJava, fromFile);
+        assertEquals(Zoo.configuration(fromJava, 50, 60).toJson(), Zoo.configuration(fromFile, 50, 60).toJson());
+        // general adds W_a (256 x 256) to dot's parameters; concat adds W_q, W_k (256 x 256 each) and v_a (256).
+        long dot = Zoo.parameterCount(Zoo.init(Zoo.card("luong-dot"), 50, 60));
+        long general = Zoo.parameterCount(Zoo.init(fromFile, 50, 60));
+        long concat = Zoo.parameterCount(Zoo.init(Zoo.card("luong-concat"), 50, 60));
+        assertEquals(256 * 256, general - dot);
+        assertEquals(2 * 256 * 256 + 256, concat - dot);
+    }
+
+    @Test
     void everyListedCardLoadsFromTheModelsFolderAndTheClasspath() throws Exception {
         for (String name : Zoo.CARDS) {
             ModelCard onDisk = ModelCard.load(Path.of("models", name + ".json"));
