@@ -1,0 +1,76 @@
+package org.attentionzoo.examples;
+
+import org.attentionzoo.data.SentencePair;
+import org.attentionzoo.data.Task;
+import org.attentionzoo.data.Tasks;
+import org.attentionzoo.decode.Translation;
+import org.attentionzoo.decode.Translator;
+import org.attentionzoo.eval.ExactMatch;
+import org.attentionzoo.models.ModelCard;
+import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.models.Zoo;
+import org.attentionzoo.train.Trainer;
+import org.attentionzoo.train.TrainingData;
+import org.attentionzoo.train.TrainingSummary;
+import org.attentionzoo.util.QuietOutput;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Plain Seq2seq against the attention models at the same training budget (same steps, batch, sizes
+ * and optimiser) on the generated {@code dates} task; prints one table of held-out exact match.
+ *
+ * <pre>
+ * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.CompareAttention -Dexec.args="--steps 1500"
+ * </pre>
+ */
+public final class CompareAttention {
+
+    public static void main(String[] args) throws Exception {
+        QuietOutput.install();
+        int steps = 1500;
+        int hidden = 128;
+        List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat"));
+        if (Zoo.CARDS.contains("bahdanau")) {
+            cards.add("bahdanau");
+        }
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
+                case "--hidden" -> hidden = Integer.parseInt(args[i + 1]);
+                case "--cards" -> cards = List.of(args[i + 1].split(","));
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --steps N, --hidden N, --cards a,b");
+            }
+        }
+        Task task = Tasks.forName("dates");
+        List<SentencePair> train = task.generate(30_000, 1);
+        Set<String> seen = new HashSet<>();
+        train.forEach(p -> seen.add(p.source()));
+        List<SentencePair> heldOut = task.generate(1500, 2).stream().filter(p -> !seen.contains(p.source())).limit(500).toList();
+
+        System.out.printf(Locale.ROOT, "dates, %d steps of 64 pairs, embedding 64, hidden %d, Adam 0.003%n", steps, hidden);
+        System.out.printf("%-16s %12s %10s %12s%n", "model", "parameters", "seconds", "exact match");
+        for (String name : cards) {
+            ModelCard card = Zoo.card(name).toBuilder().embeddingSize(64).hiddenSize(hidden).dropout(0.0)
+                    .learningRate(0.003).build();
+            if (card.family() == ModelCard.Family.ATTENTION) {
+                card = card.toBuilder().attentionSize(hidden / 2).build();
+            }
+            TranslationModel model = TranslationModel.create(card,
+                    TrainingData.sourceVocabulary(train, task.sourceTokenizer(), 1, 10_000),
+                    TrainingData.targetVocabulary(train, task.targetTokenizer(), 1, 10_000),
+                    task.sourceTokenizer(), task.targetTokenizer());
+            TrainingSummary s = Trainer.builder().model(model).data(TrainingData.batches(model, train, 64, 50, 1))
+                    .maxSteps(steps).build().train();
+            List<Translation> out = new Translator(model).translateAll(heldOut.stream().map(SentencePair::source).toList());
+            double em = ExactMatch.percent(out.stream().map(Translation::text).toList(),
+                    heldOut.stream().map(SentencePair::target).toList());
+            System.out.printf(Locale.ROOT, "%-16s %,12d %10.0f %11.1f%%%n", name, Zoo.parameterCount(model.graph()),
+                    s.seconds(), em);
+        }
+    }
+}
