@@ -81,6 +81,9 @@ public final class ModelCard {
     private Integer attentionSize;
     private Boolean inputFeeding;
     private double learningRate = 1e-3;
+    private String schedule;
+    private Integer warmupSteps;
+    private Double labelSmoothing;
     private double gradientClip = 5.0;
     private long seed = 42;
 
@@ -107,7 +110,14 @@ public final class ModelCard {
     public boolean inputFeeding() { return inputFeeding != null && inputFeeding; }
     /** Dropout probability (the chance of dropping a unit), 0 for none. */
     public double dropout() { return dropout; }
+    /** Adam's learning rate; with the noam schedule, the schedule's factor. */
     public double learningRate() { return learningRate; }
+    /** "constant" (default) or "noam" (Vaswani et al. 2017: warm-up, then inverse square root decay). */
+    public String schedule() { return schedule == null ? "constant" : schedule.toLowerCase(Locale.ROOT); }
+    /** Warm-up steps of the noam schedule (default 4000). */
+    public int warmupSteps() { return warmupSteps == null ? 4000 : warmupSteps; }
+    /** Label smoothing ε of the cross entropy (default 0: none). */
+    public double labelSmoothing() { return labelSmoothing == null ? 0.0 : labelSmoothing; }
     /** Element-wise clipping threshold for gradients; 0 turns clipping off. */
     public double gradientClip() { return gradientClip; }
     /** Seed for parameter initialisation. */
@@ -139,6 +149,9 @@ public final class ModelCard {
         require(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1), e.g. 0.1");
         require(learningRate > 0, "learningRate", learningRate, "positive, e.g. 0.001");
         require(gradientClip >= 0, "gradientClip", gradientClip, "0 (off) or positive, e.g. 5");
+        require(List.of("constant", "noam").contains(schedule()), "schedule", schedule, "constant or noam");
+        require(warmupSteps() > 0, "warmupSteps", warmupSteps, "a positive number of steps, e.g. 4000");
+        require(labelSmoothing() >= 0 && labelSmoothing() < 1, "labelSmoothing", labelSmoothing, "in [0, 1), e.g. 0.1");
         require(name != null && !name.isBlank(), "name", name, "a non-empty name");
         if (family() == Family.ATTENTION) {
             encoder();
@@ -267,6 +280,10 @@ public final class ModelCard {
         public Builder score(String v) { card.score = v; return this; }
         public Builder attentionSize(int v) { card.attentionSize = v; return this; }
         public Builder inputFeeding(boolean v) { card.inputFeeding = v; return this; }
+        /** "constant" or "noam". */
+        public Builder schedule(String v) { card.schedule = v; return this; }
+        public Builder warmupSteps(int v) { card.warmupSteps = v; return this; }
+        public Builder labelSmoothing(double v) { card.labelSmoothing = v; return this; }
 
         public ModelCard build() {
             return card.copy().validate();

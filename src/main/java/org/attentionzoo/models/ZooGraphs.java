@@ -11,7 +11,10 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
+import org.attentionzoo.optim.NoamSchedule;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 
 /** The pieces every zoo graph shares: global settings, embeddings and the softmax output. */
@@ -24,7 +27,7 @@ final class ZooGraphs {
     static ComputationGraphConfiguration.GraphBuilder base(ModelCard card) {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(card.seed())
-                .updater(new Adam(card.learningRate()))
+                .updater(updater(card))
                 .weightInit(WeightInit.XAVIER)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
@@ -33,6 +36,23 @@ final class ZooGraphs {
                     .gradientNormalizationThreshold(card.gradientClip());
         }
         return b.graphBuilder();
+    }
+
+    /**
+     * Adam with the card's learning rate, or with the Noam schedule (factor = learningRate,
+     * d_model = hiddenSize) and the betas of Vaswani et al. 2017 (0.9, 0.98, ε 1e-9).
+     */
+    static Adam updater(ModelCard card) {
+        if (card.schedule().equals("noam")) {
+            return Adam.builder().learningRateSchedule(new NoamSchedule(card.learningRate(), card.hiddenSize(),
+                    card.warmupSteps())).beta1(0.9).beta2(0.98).epsilon(1e-9).build();
+        }
+        return new Adam(card.learningRate());
+    }
+
+    /** Cross entropy on sparse target ids, label-smoothed when the card asks for it. */
+    static ILossFunction loss(ModelCard card) {
+        return card.labelSmoothing() > 0 ? new LabelSmoothedCrossEntropy(card.labelSmoothing()) : new LossSparseMCXENT();
     }
 
     /** Adds a token embedding [mb, 1, t] ids -> [mb, size, t]; returns its name. */
@@ -45,7 +65,7 @@ final class ZooGraphs {
     /** Adds the softmax over the target vocabulary, trained with cross entropy on sparse ids. */
     static void softmaxOutput(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String input,
                               int nIn, int targetVocab) {
-        g.addLayer(GraphNames.OUTPUT, new RnnOutputLayer.Builder(new LossSparseMCXENT())
+        g.addLayer(GraphNames.OUTPUT, new RnnOutputLayer.Builder(loss(card))
                 .nIn(nIn).nOut(targetVocab).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW)
                 .build(), dropout(g, GraphNames.OUTPUT, input, card));
         g.setOutputs(GraphNames.OUTPUT);

@@ -13,7 +13,22 @@ class Seq2SeqGraphTest {
 
     @Test
     void forwardShapesAndOneFitStep() {
-        ModelCard card = Seq2Seq.builder().embeddingSize(8).hiddenSize(16).learningRate(0.02).build();
+        fitsTinyBatch(Seq2Seq.builder().embeddingSize(8).hiddenSize(16).learningRate(0.02).build());
+    }
+
+    @Test
+    void labelSmoothingAndNoamScheduleTrainThroughTheSameGraph() {
+        ModelCard card = Seq2Seq.builder().embeddingSize(8).hiddenSize(16).labelSmoothing(0.1)
+                .schedule("noam").learningRate(2.0).warmupSteps(10).build();
+        ComputationGraph g = fitsTinyBatch(card);
+        var conf = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(g.getConfiguration().toJson());
+        assertEquals(g.getConfiguration(), conf, "schedule and loss survive JSON");
+        var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer) g.getLayer("output").conf().getLayer();
+        // step 5 of warm-up 10 at d_model 16: 2 · 16^-0.5 · 5 · 10^-1.5
+        assertEquals(2.0 / 4 * 5 * Math.pow(10, -1.5), layer.getIUpdater().getLearningRate(4, 0), 1e-12);
+    }
+
+    private static ComputationGraph fitsTinyBatch(ModelCard card) {
         ComputationGraph g = Zoo.init(card, 7, 9);
         INDArray src = Nd4j.createFromArray(new float[][][]{{{4, 5, 6}}, {{5, 6, 0}}});
         INDArray srcMask = Nd4j.createFromArray(new float[][]{{1, 1, 1}, {1, 1, 0}});
@@ -30,5 +45,6 @@ class Seq2SeqGraphTest {
         double after = g.score(mds);
         System.out.println(before + " -> " + after);
         assertTrue(after < before * 0.5, before + " -> " + after);
+        return g;
     }
 }
