@@ -35,7 +35,7 @@ import java.util.Objects;
  *   e_ij = score(s_{i-1}, h_j)                    eq. 6; additive v_aᵀ tanh(W_a s_{i-1} + U_a h_j) in the paper
  *   α_ij = exp(e_ij) / Σ_k exp(e_ik)              eq. 6, over real source positions only ({@link MaskedSoftmax})
  *   c_i  = Σ_j α_ij h_j                           eq. 5
- *   s_i  = LSTM([y_{i-1} ; c_i], s_{i-1})          s_i = f(s_{i-1}, y_{i-1}, c_i), eq. 4
+ *   s_i  = LSTM([y_{i-1} ; c_i], s_{i-1})          s_i = f(s_{i-1}, y_{i-1}, c_i), section 3.1 after eq. 4
  *   t_i  = tanh(W_o [s_i ; c_i ; y_{i-1}])         deep output, g(y_{i-1}, s_i, c_i) of eq. 4 / appendix A.2.2
  * </pre>
  * The vertex outputs t_i (size outputSize); the softmax over the target vocabulary belongs to the layer
