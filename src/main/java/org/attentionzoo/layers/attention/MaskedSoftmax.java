@@ -25,8 +25,35 @@ public final class MaskedSoftmax {
      * @return weights [mb, tQ, tK], every row summing to 1 over the real positions
      */
     public static SDVariable apply(SameDiff sd, SDVariable scores, SDVariable mask) {
-        SDVariable m = sd.expandDims(mask.castTo(scores.dataType()), 1);                 // [mb, 1, tK]
+        return apply(sd, scores, prepare(sd, mask, scores.dataType()));
+    }
+
+    /**
+     * The mask-only part of {@link #apply}, for a caller that applies the softmax many times to the same
+     * source (a recurrent decoder, once per target step).
+     *
+     * @param mask     [mb, tK], 1 for real source positions, 0 for padding
+     * @param dataType the scores' data type
+     */
+    public static Prepared prepare(SameDiff sd, SDVariable mask, org.nd4j.linalg.api.buffer.DataType dataType) {
+        SDVariable m = sd.expandDims(mask.castTo(dataType), 1);                          // [mb, 1, tK]
         SDVariable blocked = m.rsub(1.0).mul(NEGATIVE_INFINITY_STANDIN);                 // 0 or -1e9
-        return sd.nn().softmax(scores.add(blocked), 2).mul(m);                           // [mb, tQ, tK]
+        return new Prepared(m, blocked);
+    }
+
+    /**
+     * @param scores [mb, tQ, tK]
+     * @param mask   from {@link #prepare}
+     * @return weights [mb, tQ, tK], as {@link #apply(SameDiff, SDVariable, SDVariable)}
+     */
+    public static SDVariable apply(SameDiff sd, SDVariable scores, Prepared mask) {
+        return sd.nn().softmax(scores.add(mask.blocked()), 2).mul(mask.keep());          // [mb, tQ, tK]
+    }
+
+    /**
+     * @param keep    the mask as [mb, 1, tK]
+     * @param blocked 0 on real positions, {@value #NEGATIVE_INFINITY_STANDIN} on padding, [mb, 1, tK]
+     */
+    public record Prepared(SDVariable keep, SDVariable blocked) {
     }
 }

@@ -60,6 +60,13 @@ final class AttentionGraphs {
         return g;
     }
 
+    /** One ND4J thread, as {@code OneThread} does for the layer tests (faster for tiny models on 2 shared cores). */
+    static void oneThread() {
+        Nd4j.getEnvironment().setMaxThreads(1);
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);
+    }
+
     /** Random one-hot labels [mb, classes, t]. */
     static INDArray labels(int mb, int classes, int t, long seed) {
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, mb, classes, t);
