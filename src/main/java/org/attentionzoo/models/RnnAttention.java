@@ -1,6 +1,7 @@
 package org.attentionzoo.models;
 
 import org.attentionzoo.layers.BiLSTM;
+import org.attentionzoo.layers.attention.AttentionDecoder;
 import org.attentionzoo.layers.attention.LuongAttention;
 import org.attentionzoo.layers.attention.ScoreType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -33,6 +34,10 @@ import static org.attentionzoo.models.GraphNames.*;
  * encoder's state at the last real source token joins every decoder input (DL4J's recurrent layers
  * cannot start from another layer's state), so the attention model extends plain Seq2seq by exactly
  * the attention.
+ *
+ * <p>With {@code "decoder": "bahdanau"} (Bahdanau et al. 2015) or {@code "inputFeeding": true} (Luong et
+ * al. 2015, section 3.3) the attention moves inside the recurrence: one {@link AttentionDecoder} vertex
+ * replaces the decoder LSTM and the attention vertex (a single decoder layer; decoderLayers is ignored).
  */
 public final class RnnAttention {
 
@@ -68,17 +73,27 @@ public final class RnnAttention {
         String targetEmbedded = ZooGraphs.embedding(g, TARGET_EMBEDDING, TARGET_IN, targetVocab, card.embeddingSize());
         g.addVertex("decoder_input", new MergeVertex(), targetEmbedded, "context_repeated"); // [mb, e + h, tTgt]
 
-        below = "decoder_input";
-        nIn = card.embeddingSize() + h;
-        for (int i = 0; i < card.decoderLayers(); i++) {
-            String name = "decoder_" + i;
-            g.addLayer(name, new LSTM.Builder().nIn(nIn).nOut(h).activation(Activation.TANH).build(),
-                    ZooGraphs.dropout(g, name, below, card));
-            below = name;
-            nIn = h;
+        if (card.decoder() == ModelCard.Decoder.BAHDANAU || card.inputFeeding()) {
+            // Attention inside the recurrence: one vertex runs the decoder RNN and the attention step by step.
+            AttentionDecoder.Style style = card.decoder() == ModelCard.Decoder.BAHDANAU
+                    ? AttentionDecoder.Style.BAHDANAU : AttentionDecoder.Style.LUONG_INPUT_FEEDING;
+            g.addVertex(ATTENTION, new AttentionDecoder.Builder().style(style)
+                    .embeddingSize(card.embeddingSize() + h).encoderSize(h).hiddenSize(h).outputSize(h)
+                    .attentionSize(card.attentionSize()).score(ScoreType.parse(card.score())).build(),
+                    ZooGraphs.dropout(g, ATTENTION, "decoder_input", card), encoderStates);
+        } else {
+            below = "decoder_input";
+            nIn = card.embeddingSize() + h;
+            for (int i = 0; i < card.decoderLayers(); i++) {
+                String name = "decoder_" + i;
+                g.addLayer(name, new LSTM.Builder().nIn(nIn).nOut(h).activation(Activation.TANH).build(),
+                        ZooGraphs.dropout(g, name, below, card));
+                below = name;
+                nIn = h;
+            }
+            g.addVertex(ATTENTION, new LuongAttention.Builder().decoderSize(h).encoderSize(h).outputSize(h)
+                    .attentionSize(card.attentionSize()).score(ScoreType.parse(card.score())).build(), below, encoderStates);
         }
-        g.addVertex(ATTENTION, new LuongAttention.Builder().decoderSize(h).encoderSize(h).outputSize(h)
-                .attentionSize(card.attentionSize()).score(ScoreType.parse(card.score())).build(), below, encoderStates);
         ZooGraphs.softmaxOutput(g, card, ATTENTION, h, targetVocab);
         return g.build();
     }

@@ -20,7 +20,8 @@ import java.util.List;
 public final class Zoo {
 
     /** The cards shipped in {@code models/}, in the order {@code zoo} lists them. */
-    public static final List<String> CARDS = List.of("seq2seq-lstm", "seq2seq-gru", "luong-dot", "luong-general", "luong-concat");
+    public static final List<String> CARDS = List.of("seq2seq-lstm", "seq2seq-gru", "luong-dot", "luong-general", "luong-concat",
+            "luong-general-feed", "bahdanau");
 
     private Zoo() {
     }
@@ -55,10 +56,6 @@ public final class Zoo {
             case SEQ2SEQ:
                 return Seq2Seq.configuration(card, sourceVocab, targetVocab);
             case ATTENTION:
-                if (card.decoder() == ModelCard.Decoder.BAHDANAU || card.inputFeeding()) {
-                    throw new UnsupportedOperationException(card.name() + ": the Bahdanau decoder and input feeding"
-                            + " are not available yet");
-                }
                 return RnnAttention.configuration(card, sourceVocab, targetVocab);
             default:
                 throw new IllegalStateException("no builder for family " + card.family());

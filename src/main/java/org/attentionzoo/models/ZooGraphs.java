@@ -6,8 +6,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.attentionzoo.layers.SequenceDropout;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -74,14 +73,14 @@ final class ZooGraphs {
     /**
      * Adds dropout in front of layer {@code layer} as a layer of its own (SameDiff layers ignore DL4J's
      * per-layer dropout); returns the name to feed into {@code layer}: the input itself when the card's
-     * dropout is 0. DL4J's {@code Dropout(p)} takes the probability of <em>keeping</em> a unit.
+     * dropout is 0. ({@link SequenceDropout}: DL4J's own DropoutLayer fails on masked sequences.)
      */
     static String dropout(ComputationGraphConfiguration.GraphBuilder g, String layer, String input, ModelCard card) {
         if (card.dropout() <= 0) {
             return input;
         }
         String name = layer + "_dropout";
-        g.addLayer(name, new DropoutLayer.Builder(new Dropout(1.0 - card.dropout())).build(), input);
+        g.addLayer(name, new SequenceDropout(card.dropout()), input);
         return name;
     }
 }
