@@ -12,7 +12,12 @@ final class Batches {
 
     /** @return {ids [mb, 1, tMax], mask [mb, tMax]}, padding with id 0 (PAD) and mask 0 */
     static INDArray[] padded(int[][] sequences) {
-        int t = 1;
+        return padded(sequences, 1);
+    }
+
+    /** As {@link #padded(int[][])}, padded to at least {@code minLength} steps. */
+    static INDArray[] padded(int[][] sequences, int minLength) {
+        int t = Math.max(1, minLength);
         for (int[] s : sequences) {
             t = Math.max(t, s.length);
         }

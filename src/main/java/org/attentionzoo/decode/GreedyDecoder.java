@@ -1,28 +1,30 @@
 package org.attentionzoo.decode;
 
 import org.attentionzoo.data.Vocabulary;
-import org.attentionzoo.models.GraphNames;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 
 /**
  * Greedy decoding: at every step take the most probable next token, y_t = argmax p(y | y_&lt;t, x),
- * until EOS or the length limit. Works for every zoo graph through its two inputs and one output.
+ * until EOS or the length limit. Works for every model through its {@link StepModel}; ties go to the
+ * lowest token id.
  *
- * <p>Each step runs the graph on the whole prefix (BOS y_1 … y_{t-1}) for the whole batch. That is
- * simple and identical to teacher forcing by construction; it costs O(T²) decoder work per sentence.
+ * <p>Each step asks the model once for all sentences still open. A sentence that reaches the length
+ * limit without EOS keeps all its tokens. This is {@link BeamSearch} with beam size 1.
  */
 public final class GreedyDecoder {
 
-    private final ComputationGraph graph;
+    private final StepModel model;
     private final LengthLimit limit;
 
+    /** Greedy decoding of a zoo graph, run whole on each prefix ({@link GraphStepModel}). */
     public GreedyDecoder(ComputationGraph graph, LengthLimit limit) {
-        this.graph = graph;
+        this(new GraphStepModel(graph), limit);
+    }
+
+    public GreedyDecoder(StepModel model, LengthLimit limit) {
+        this.model = model;
         this.limit = limit;
     }
 
@@ -36,7 +38,6 @@ public final class GreedyDecoder {
         if (mb == 0) {
             return new int[0][];
         }
-        INDArray[] source = Batches.padded(sources);              // [mb, 1, tSrc] and [mb, tSrc]
         int maxSteps = 0;
         for (int[] s : sources) {
             maxSteps = Math.max(maxSteps, limit.maxTargetLength(s.length));
@@ -48,28 +49,29 @@ public final class GreedyDecoder {
         int[] length = new int[mb];                                // generated tokens before EOS
         boolean[] done = new boolean[mb];
         int open = mb;
-        for (int t = 1; t <= maxSteps && open > 0; t++) {
-            INDArray targetIn = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, mb, 1, t);
-            for (int i = 0; i < mb; i++) {
-                for (int j = 0; j < t; j++) {
-                    targetIn.putScalar(i, 0, j, prefix[i][j]);
+        try (StepModel.Session session = model.start(sources)) {
+            for (int t = 1; t <= maxSteps && open > 0; t++) {
+                int[] sentences = new int[open];
+                int[][] prefixes = new int[open][];
+                for (int i = 0, k = 0; i < mb; i++) {
+                    if (!done[i]) {
+                        sentences[k] = i;
+                        prefixes[k++] = Arrays.copyOf(prefix[i], t);
+                    }
                 }
-            }
-            INDArray targetMask = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, mb, t);
-            INDArray probs = graph.output(false, new INDArray[]{source[0], targetIn},
-                    new INDArray[]{source[1], targetMask})[0];                            // [mb, vTgt, t]
-            INDArray last = probs.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t - 1)); // [mb, vTgt]
-            INDArray best = Nd4j.argMax(last, 1);                                         // [mb]
-            for (int i = 0; i < mb; i++) {
-                if (done[i]) {
-                    continue;
+                double[][] logProbs = session.logProbs(sentences, prefixes);
+                for (int k = 0; k < open; k++) {
+                    int i = sentences[k];
+                    int token = argMax(logProbs[k]);
+                    prefix[i][t] = token;
+                    if (token == Vocabulary.EOS_ID || t == limit.maxTargetLength(sources[i].length)) {
+                        done[i] = true;
+                        length[i] = token == Vocabulary.EOS_ID ? t - 1 : t;
+                    }
                 }
-                int token = best.getInt(i);
-                prefix[i][t] = token;
-                if (token == Vocabulary.EOS_ID || t == limit.maxTargetLength(sources[i].length)) {
-                    done[i] = true;
-                    open--;
-                    length[i] = token == Vocabulary.EOS_ID ? t - 1 : t;
+                open = 0;
+                for (boolean d : done) {
+                    open += d ? 0 : 1;
                 }
             }
         }
@@ -78,5 +80,16 @@ public final class GreedyDecoder {
             out[i] = Arrays.copyOfRange(prefix[i], 1, 1 + length[i]);
         }
         return out;
+    }
+
+    /** The index of the largest value, the first of equal ones. */
+    static int argMax(double[] values) {
+        int best = 0;
+        for (int j = 1; j < values.length; j++) {
+            if (values[j] > values[best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 }

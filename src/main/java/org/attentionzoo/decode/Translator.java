@@ -8,13 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Text in, text out: tokenizes and encodes sources, decodes them greedily in batches, and turns the
- * ids back into tokens and readable text. For attention models every translation carries the
- * alignment the model used for it.
+ * Text in, text out: tokenizes and encodes sources, decodes them in batches (greedily, or by beam
+ * search, see {@link Decoding}), and turns the ids back into tokens and readable text. For attention
+ * models every translation carries the alignment the model used for it, and {@code <unk>} outputs can
+ * be replaced by the source token they attended to most ({@link UnkReplacement}).
  *
  * <pre>{@code
  * Translation t = new Translator(model).translate("24 nov. 2026");
  * System.out.println(t.text());   // 2026-11-24
+ * List<Translation> best3 = new Translator(model, Decoding.beam(5)).translateNBest("24 nov. 2026", 3);
  * }</pre>
  */
 public final class Translator {
@@ -22,56 +24,134 @@ public final class Translator {
     private static final int BATCH = 64;
 
     private final TranslationModel model;
-    private final GreedyDecoder decoder;
+    private final Decoding decoding;
+    private final StepModel stepModel;
     private final String alignmentVertex;
 
+    /** Greedy decoding with the default length limit. */
     public Translator(TranslationModel model) {
-        this(model, LengthLimit.DEFAULT);
+        this(model, Decoding.greedy());
     }
 
+    /** Greedy decoding with the given length limit. */
     public Translator(TranslationModel model, LengthLimit limit) {
-        this.model = model;
-        this.decoder = new GreedyDecoder(model.graph(), limit);
-        this.alignmentVertex = model.alignmentVertex();
+        this(model, Decoding.greedy().limit(limit));
     }
 
-    /** Translates one sentence. */
+    /**
+     * @throws IllegalArgumentException if {@code <unk>} replacement is asked of a model without attention
+     */
+    public Translator(TranslationModel model, Decoding decoding) {
+        this.model = model;
+        this.decoding = decoding;
+        this.stepModel = new GraphStepModel(model.graph());
+        this.alignmentVertex = model.alignmentVertex();
+        if (decoding.replaceUnk() && alignmentVertex == null) {
+            throw new IllegalArgumentException("<unk> replacement needs an attention model; "
+                    + model.card() + " has no alignment");
+        }
+    }
+
+    /** Translates one sentence: the best translation. */
     public Translation translate(String source) {
         return translateAll(List.of(source)).get(0);
     }
 
-    /** Translates many sentences, in order; an empty or blank source gives an empty translation. */
+    /** Translates many sentences, in order, the best translation each; an empty or blank source gives an empty translation. */
     public List<Translation> translateAll(List<String> sources) {
         List<Translation> out = new ArrayList<>(sources.size());
-        for (int start = 0; start < sources.size(); start += BATCH) {
-            List<String> chunk = sources.subList(start, Math.min(sources.size(), start + BATCH));
-            List<Integer> nonEmpty = new ArrayList<>();
-            List<int[]> encoded = new ArrayList<>();
-            for (int i = 0; i < chunk.size(); i++) {
-                int[] ids = model.sourceVocab().encode(model.sourceTokenizer().tokenize(chunk.get(i)));
-                if (ids.length > 0) {
-                    nonEmpty.add(i);
-                    encoded.add(ids);
-                }
-            }
-            int[][] sourceIds = encoded.toArray(new int[0][]);
-            int[][] decoded = decoder.decode(sourceIds);
-            INDArray weights = alignmentVertex == null || sourceIds.length == 0 ? null
-                    : Alignments.weights(model.graph(), alignmentVertex, sourceIds, decoded);
-            Translation[] translations = new Translation[chunk.size()];
-            for (int i = 0; i < chunk.size(); i++) {
-                translations[i] = new Translation(chunk.get(i), "", List.of(), null);
-            }
-            for (int k = 0; k < nonEmpty.size(); k++) {
-                List<String> tokens = model.targetVocab().decode(decoded[k]);
-                String source = chunk.get(nonEmpty.get(k));
-                Alignment alignment = weights == null ? null
-                        : Alignments.of(weights, k, model.sourceTokenizer().tokenize(source), tokens);
-                translations[nonEmpty.get(k)] = new Translation(source,
-                        model.targetTokenizer().detokenize(tokens), tokens, alignment);
-            }
-            out.addAll(List.of(translations));
+        for (List<Translation> nBest : translateAllNBest(sources, 1)) {
+            out.add(nBest.get(0));
         }
         return out;
+    }
+
+    /**
+     * The {@code n} best translations of one sentence, best first (fewer if the search finds fewer); the
+     * first is {@link #translate}'s. An empty or blank source gives one empty translation.
+     *
+     * @throws IllegalArgumentException unless 1 ≤ n ≤ the beam size
+     */
+    public List<Translation> translateNBest(String source, int n) {
+        return translateAllNBest(List.of(source), n).get(0);
+    }
+
+    /** {@link #translateNBest} for many sentences, in order. */
+    public List<List<Translation>> translateAllNBest(List<String> sources, int n) {
+        if (n < 1 || n > decoding.beamSize()) {
+            throw new IllegalArgumentException("an n-best list of " + n + " needs 1 <= n <= beam size "
+                    + decoding.beamSize() + "; use Decoding.beam(k) with k >= " + n);
+        }
+        List<List<Translation>> out = new ArrayList<>(sources.size());
+        for (int start = 0; start < sources.size(); start += BATCH) {
+            out.addAll(translateChunk(sources.subList(start, Math.min(sources.size(), start + BATCH)), n));
+        }
+        return out;
+    }
+
+    private List<List<Translation>> translateChunk(List<String> chunk, int n) {
+        List<Integer> nonEmpty = new ArrayList<>();
+        List<int[]> encoded = new ArrayList<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            int[] ids = model.sourceVocab().encode(model.sourceTokenizer().tokenize(chunk.get(i)));
+            if (ids.length > 0) {
+                nonEmpty.add(i);
+                encoded.add(ids);
+            }
+        }
+        int[][] sourceIds = encoded.toArray(new int[0][]);
+        List<List<int[]>> decoded = decode(sourceIds, n);
+        List<int[]> flatSources = new ArrayList<>();                   // one row per output, for the alignments
+        List<int[]> flatOutputs = new ArrayList<>();
+        for (int k = 0; k < sourceIds.length; k++) {
+            for (int[] output : decoded.get(k)) {
+                flatSources.add(sourceIds[k]);
+                flatOutputs.add(output);
+            }
+        }
+        INDArray weights = alignmentVertex == null || flatOutputs.isEmpty() ? null
+                : Alignments.weights(model.graph(), alignmentVertex, flatSources.toArray(new int[0][]),
+                flatOutputs.toArray(new int[0][]));
+        List<List<Translation>> translations = new ArrayList<>(chunk.size());
+        for (String source : chunk) {
+            translations.add(List.of(new Translation(source, "", List.of(), null)));
+        }
+        int row = 0;
+        for (int k = 0; k < nonEmpty.size(); k++) {
+            String source = chunk.get(nonEmpty.get(k));
+            List<String> sourceTokens = model.sourceTokenizer().tokenize(source);
+            List<Translation> nBest = new ArrayList<>();
+            for (int[] output : decoded.get(k)) {
+                nBest.add(translation(source, sourceTokens, output, weights, row++));
+            }
+            translations.set(nonEmpty.get(k), List.copyOf(nBest));
+        }
+        return translations;
+    }
+
+    /** Per source its outputs (ids without BOS and EOS), best first: one when greedy. */
+    private List<List<int[]>> decode(int[][] sourceIds, int n) {
+        List<List<int[]>> out = new ArrayList<>(sourceIds.length);
+        if (decoding.beamSize() == 1) {
+            for (int[] output : new GreedyDecoder(stepModel, decoding.limit()).decode(sourceIds)) {
+                out.add(List.of(output));
+            }
+            return out;
+        }
+        BeamSearch search = new BeamSearch(stepModel, decoding.beamSize(), n, decoding.alpha(), decoding.limit());
+        for (List<Hypothesis> hypotheses : search.search(sourceIds)) {
+            out.add(hypotheses.stream().map(Hypothesis::tokens).toList());
+        }
+        return out;
+    }
+
+    private Translation translation(String source, List<String> sourceTokens, int[] output, INDArray weights, int row) {
+        List<String> tokens = model.targetVocab().decode(output);
+        Alignment alignment = weights == null ? null : Alignments.of(weights, row, sourceTokens, tokens);
+        if (decoding.replaceUnk()) {
+            tokens = UnkReplacement.apply(tokens, sourceTokens, alignment);
+            alignment = Alignments.of(weights, row, sourceTokens, tokens);
+        }
+        return new Translation(source, model.targetTokenizer().detokenize(tokens), tokens, alignment);
     }
 }

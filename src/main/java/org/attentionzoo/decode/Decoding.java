@@ -1,0 +1,55 @@
+package org.attentionzoo.decode;
+
+import java.util.Objects;
+
+/**
+ * How a {@link Translator} decodes: greedy (beam size 1) or beam search of size K with GNMT length
+ * normalisation α, within a length limit, optionally replacing {@code <unk>} outputs by the source token
+ * they attended to ({@link UnkReplacement}, attention models only).
+ *
+ * <pre>{@code
+ * new Translator(model, Decoding.beam(5).alpha(0.6).replaceUnk(true));
+ * }</pre>
+ *
+ * @param beamSize   K; 1 is greedy decoding
+ * @param alpha      α ≥ 0 of {@link BeamSearch#lengthPenalty}; no effect when K = 1
+ * @param limit      the longest output per source length
+ * @param replaceUnk whether to replace {@code <unk>} outputs
+ */
+public record Decoding(int beamSize, double alpha, LengthLimit limit, boolean replaceUnk) {
+
+    public Decoding {
+        if (beamSize < 1) {
+            throw new IllegalArgumentException("beam size must be at least 1, got " + beamSize);
+        }
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("the length-penalty alpha must be finite and >= 0, got " + alpha);
+        }
+        Objects.requireNonNull(limit, "limit");
+    }
+
+    /** Greedy decoding, the default length limit, {@code <unk>} kept. */
+    public static Decoding greedy() {
+        return beam(1);
+    }
+
+    /** Beam size {@code k}, α = {@link BeamSearch#DEFAULT_ALPHA}, the default length limit, {@code <unk>} kept. */
+    public static Decoding beam(int k) {
+        return new Decoding(k, BeamSearch.DEFAULT_ALPHA, LengthLimit.DEFAULT, false);
+    }
+
+    /** This decoding with length-penalty α. */
+    public Decoding alpha(double a) {
+        return new Decoding(beamSize, a, limit, replaceUnk);
+    }
+
+    /** This decoding with another length limit. */
+    public Decoding limit(LengthLimit l) {
+        return new Decoding(beamSize, alpha, l, replaceUnk);
+    }
+
+    /** This decoding with {@code <unk>} replacement on or off. */
+    public Decoding replaceUnk(boolean on) {
+        return new Decoding(beamSize, alpha, limit, on);
+    }
+}

@@ -1,0 +1,41 @@
+package org.attentionzoo.decode;
+
+import java.util.Arrays;
+
+/**
+ * One finished beam-search hypothesis.
+ *
+ * @param tokens  the output ids, without BOS and without EOS
+ * @param logProb log P(Y | x), the sum of the log-probabilities of its tokens and of its EOS (a
+ *                hypothesis cut at the length limit has no EOS)
+ * @param score   the ranking score logProb / lp(|Y|), see {@link BeamSearch#lengthPenalty}
+ */
+public record Hypothesis(int[] tokens, double logProb, double score) {
+
+    public Hypothesis {
+        tokens = tokens.clone();
+    }
+
+    /** A copy of the output ids. */
+    @Override
+    public int[] tokens() {
+        return tokens.clone();
+    }
+
+    /** Equal when the tokens and both numbers are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Hypothesis h && Arrays.equals(tokens, h.tokens)
+                && Double.compare(logProb, h.logProb) == 0 && Double.compare(score, h.score) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(tokens) + Double.hashCode(logProb)) + Double.hashCode(score);
+    }
+
+    @Override
+    public String toString() {
+        return "Hypothesis[tokens=" + Arrays.toString(tokens) + ", logProb=" + logProb + ", score=" + score + "]";
+    }
+}

@@ -1,0 +1,42 @@
+package org.attentionzoo.decode;
+
+/**
+ * What every decoder needs from a model: the next-token distribution log p(y_t | y_&lt;t, x) for a
+ * source x and a target prefix BOS y_1 … y_{t-1}. Greedy decoding and beam search are written against
+ * this interface only, so they work for any model and never see a graph.
+ *
+ * <p>Decoding a batch starts a {@link Session} for its sources; the session is then asked for many
+ * (sentence, prefix) pairs, step after step. This split lets an implementation do per-sentence work
+ * once (run the encoder, compute attention keys) in {@link #start}, and lets it cache decoder state by
+ * prefix: every prefix it is asked for extends by one token a prefix it was asked for before (or is
+ * BOS alone), so a fast implementation can look up the parent's state and run one decoder step, while
+ * {@link GraphStepModel} simply runs the whole graph on the whole prefix. The search code is the same.
+ */
+public interface StepModel {
+
+    /**
+     * Starts decoding a batch of sentences.
+     *
+     * @param sources source token ids per sentence, none empty; index i is "sentence i" of the session
+     */
+    Session start(int[][] sources);
+
+    /** Next-token log-probabilities for the sentences of one {@link #start} call. */
+    interface Session extends AutoCloseable {
+
+        /**
+         * Log-probabilities of the next token, one row per (sentence, prefix) pair.
+         *
+         * @param sentences indices into the sources given to {@link StepModel#start}, repeats allowed
+         * @param prefixes  one prefix per entry of {@code sentences}, each starting with BOS
+         * @return [n][vTgt]: row i is log p(y | prefixes[i], sources[sentences[i]]); every value is at
+         * most 0 (−∞ for impossible tokens), as for any probability distribution
+         */
+        double[][] logProbs(int[] sentences, int[][] prefixes);
+
+        /** Releases cached state; the session is not used afterwards. Does nothing by default. */
+        @Override
+        default void close() {
+        }
+    }
+}
