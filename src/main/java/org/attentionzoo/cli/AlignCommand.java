@@ -7,6 +7,7 @@ import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.viz.HtmlHeatmap;
 import org.attentionzoo.viz.PngHeatmap;
 import org.attentionzoo.viz.TerminalHeatmap;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,9 @@ final class AlignCommand implements Callable<Integer> {
     @Option(names = "--src", required = true, description = "The source sentence.")
     String source;
 
+    @CommandLine.Mixin
+    DecodingOptions options = new DecodingOptions();
+
     @Option(names = "--out", description = "Output file: .png or .html (default: terminal only).")
     Path out;
 
@@ -38,7 +42,7 @@ final class AlignCommand implements Callable<Integer> {
             throw new IllegalArgumentException(model + ": a " + m.card().family().name().toLowerCase(Locale.ROOT)
                     + " model has no attention, so no alignment to draw");
         }
-        Translation t = new Translator(m).translate(source);
+        Translation t = new Translator(m, options.decoding()).translate(source);
         System.out.println(t.text());
         System.out.println(TerminalHeatmap.render(t.alignment()));
         if (out != null) {

@@ -11,6 +11,7 @@ import org.attentionzoo.eval.ChrF;
 import org.attentionzoo.eval.ExactMatch;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--test", required = true, description = "Test TSV (source<TAB>reference).")
     Path test;
 
+    @CommandLine.Mixin
+    DecodingOptions options = new DecodingOptions();
+
     @Option(names = "--tokenize", defaultValue = "13a", description = "BLEU tokenizer: 13a, zh or none (default ${DEFAULT-VALUE}).")
     String tokenize;
 
@@ -36,7 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TranslationModel m = ModelArchive.load(model);
         List<SentencePair> pairs = ParallelCorpus.read(test, false).pairs();
-        List<Translation> hyps = new Translator(m).translateAll(pairs.stream().map(SentencePair::source).toList());
+        List<Translation> hyps = new Translator(m, options.decoding()).translateAll(pairs.stream().map(SentencePair::source).toList());
         List<String> hypotheses = hyps.stream().map(Translation::text).toList();
         List<String> references = pairs.stream().map(SentencePair::target).toList();
         BleuScore bleu = Bleu.corpus(hypotheses, references, BleuTokenizer.named(tokenize));

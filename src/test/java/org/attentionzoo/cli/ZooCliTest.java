@@ -109,6 +109,14 @@ class ZooCliTest {
         assertEquals(4, lines.length, "three lines in, three out (plus the final newline): " + translated.out());
         assertEquals("", lines[1], "an empty line in gives an empty line out");
 
+        Run beam = run("one two\nthree four\n", "translate", "--model", model.toString(), "--beam", "3", "--nbest", "2");
+        assertEquals(0, beam.code(), beam.err());
+        String[] nbest = beam.out().strip().split("\n");
+        assertEquals(4, nbest.length, beam.out());
+        assertTrue(nbest[0].startsWith("0 ||| ") && nbest[1].startsWith("0 ||| ") && nbest[2].startsWith("1 ||| "), beam.out());
+        Run tooMany = run("x\n", "translate", "--model", model.toString(), "--beam", "2", "--nbest", "3");
+        assertEquals(1, tooMany.code());
+
         Run evaluated = run("", "evaluate", "--model", model.toString(), "--test", train.toString());
         assertEquals(0, evaluated.code(), evaluated.err());
         assertTrue(evaluated.out().startsWith("BLEU = "), evaluated.out());
