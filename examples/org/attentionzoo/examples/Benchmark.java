@@ -1,0 +1,188 @@
+package org.attentionzoo.examples;
+
+import org.attentionzoo.data.ParallelCorpus;
+import org.attentionzoo.data.SentencePair;
+import org.attentionzoo.data.TeacherForcingIterator;
+import org.attentionzoo.data.Tokenizer;
+import org.attentionzoo.data.Tokenizers;
+import org.attentionzoo.data.Vocabulary;
+import org.attentionzoo.decode.Decoding;
+import org.attentionzoo.decode.LengthLimit;
+import org.attentionzoo.decode.Translator;
+import org.attentionzoo.models.ModelCard;
+import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.models.Zoo;
+import org.attentionzoo.train.TrainingData;
+import org.attentionzoo.util.QuietOutput;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Throughput of every zoo model at the reference size of the PyTorch peer in {@code shared/peer}
+ * (embedding 256, hidden 256, vocabularies of at most 8000 tokens with count ≥ 2, batch 64, pairs of
+ * at most 20 tokens per side from en-fr), and this machine's single-precision matrix-multiply speed.
+ * Prints one table: training target tokens/s (non-padding, y + EOS) with the model-FLOPs utilisation,
+ * greedy decoding sentences/s at batch 64 and at batch 1, beam-5 sentences/s, and peak resident memory.
+ *
+ * <pre>
+ * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.Benchmark \
+ *     -Dexec.args="--train ../shared/data/gettext/en-fr.train.tsv --dev ../shared/data/gettext/en-fr.dev.tsv"
+ * </pre>
+ * Decoding runs on untrained weights with a fixed number of steps per batch (the longest reference
+ * plus one, as the peer does), so the work does not depend on what the weights happen to emit.
+ * Model FLOPs per target token are estimated as 6 · (parameters outside the embeddings), the usual
+ * forward + backward count; utilisation = achieved FLOP/s ÷ measured GEMM FLOP/s.
+ */
+public final class Benchmark {
+
+    public static void main(String[] args) throws Exception {
+        QuietOutput.install();
+        Path trainFile = Path.of("../shared/data/gettext/en-fr.train.tsv");
+        Path devFile = Path.of("../shared/data/gettext/en-fr.dev.tsv");
+        List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
+                "luong-general-feed", "bahdanau"));
+        Zoo.CARDS.stream().filter(c -> c.startsWith("transformer-small")).forEach(cards::add);
+        int warmup = 3;
+        int steps = 20;
+        int decodeSentences = 256;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--train" -> trainFile = Path.of(args[i + 1]);
+                case "--dev" -> devFile = Path.of(args[i + 1]);
+                case "--cards" -> cards = List.of(args[i + 1].split(","));
+                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
+                case "--decode-sents" -> decodeSentences = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N");
+            }
+        }
+        MemoryPeak memory = MemoryPeak.start();
+        double gflops = gemmGflops(1024);
+        Tokenizer words = Tokenizers.forName("words");
+        List<SentencePair> train = ParallelCorpus.read(trainFile, true).pairs();
+        List<SentencePair> dev = ParallelCorpus.read(devFile, true).pairs().stream()
+                .filter(p -> fits(words, p, 20)).limit(decodeSentences).toList();
+        Vocabulary srcVocab = TrainingData.sourceVocabulary(train, words, 2, 8000);
+        Vocabulary tgtVocab = TrainingData.targetVocabulary(train, words, 2, 8000);
+        System.out.printf(Locale.ROOT, "ND4J %s threads; GEMM 1024x1024 float: %.1f GFLOP/s; vocab %d/%d; batch 64; "
+                        + "%d timed steps after %d; %d dev sentences%n",
+                Nd4j.getEnvironment().maxThreads(), gflops, srcVocab.size(), tgtVocab.size(), steps, warmup, dev.size());
+        System.out.println("| model | params | train tgt tok/s | ms/step | MFU | greedy b64 sent/s | greedy b1 sent/s "
+                + "| beam5 sent/s | peak RSS MB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (String name : cards) {
+            ModelCard card = Zoo.card(name).toBuilder().embeddingSize(256).hiddenSize(256).dropout(0.1).build();
+            TranslationModel model = TranslationModel.create(card, srcVocab, tgtVocab, words, words);
+            memory.reset();
+            TeacherForcingIterator it = TrainingData.batches(model, train, 64, 20, 1);
+            List<MultiDataSet> batches = new ArrayList<>();
+            while (batches.size() < warmup + steps && it.hasNext()) {
+                batches.add(it.next());
+            }
+            for (int i = 0; i < warmup; i++) {
+                model.graph().fit(batches.get(i));
+            }
+            long tokens = 0;
+            long t0 = System.nanoTime();
+            for (int i = warmup; i < batches.size(); i++) {
+                model.graph().fit(batches.get(i));
+                tokens += (long) batches.get(i).getLabelsMaskArray(0).sumNumber().doubleValue();
+            }
+            double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            double tokPerSec = tokens / trainSeconds;
+            long denseParams = Zoo.parameterCount(model.graph()) - embeddingParams(model);
+            double mfu = 6.0 * denseParams * tokPerSec / (gflops * 1e9);
+
+            double b64 = decodeRate(model, dev, 64, 1);
+            double b1 = decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 1, 1);
+            double beam = decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5);
+            System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.0f |%n", name,
+                    Zoo.parameterCount(model.graph()) / 1e6, tokPerSec, 1000 * trainSeconds / (batches.size() - warmup),
+                    100 * mfu, b64, b1, beam, memory.peakBytes() / 1e6);
+        }
+        memory.stop();
+    }
+
+    private static boolean fits(Tokenizer t, SentencePair p, int max) {
+        int s = t.tokenize(p.source()).size();
+        int g = t.tokenize(p.target()).size();
+        return s > 0 && g > 0 && s <= max && g <= max;
+    }
+
+    /** Sentences per second, in batches, each batch decoding exactly (longest reference + 1) steps at most. */
+    private static double decodeRate(TranslationModel model, List<SentencePair> pairs, int batch, int beam) {
+        Tokenizer t = model.targetTokenizer();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < pairs.size(); i += batch) {
+            List<SentencePair> chunk = pairs.subList(i, Math.min(pairs.size(), i + batch));
+            int steps = chunk.stream().mapToInt(p -> t.tokenize(p.target()).size() + 1).max().orElse(1);
+            new Translator(model, Decoding.beam(beam).limit(new LengthLimit(0, steps)))
+                    .translateAll(chunk.stream().map(SentencePair::source).toList());
+        }
+        return pairs.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static long embeddingParams(TranslationModel model) {
+        return model.graph().getLayer("source_embedding").numParams() + model.graph().getLayer("target_embedding").numParams();
+    }
+
+    /** Single-precision matrix multiply speed through ND4J: 2n³ FLOPs per product, best of 5. */
+    private static double gemmGflops(int n) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 6; i++) {
+            long t0 = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (i > 0) {
+                best = Math.min(best, s);
+            }
+        }
+        return 2.0 * n * n * n / best / 1e9;
+    }
+
+    /** Samples the process's resident memory (JavaCPP's physicalBytes: heap and native arrays) every 20 ms. */
+    private static final class MemoryPeak {
+        private volatile long peak;
+        private volatile boolean running = true;
+        private final Thread thread = new Thread(() -> {
+            while (running) {
+                peak = Math.max(peak, Pointer.physicalBytes());
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "memory-peak");
+
+        static MemoryPeak start() {
+            MemoryPeak m = new MemoryPeak();
+            m.thread.setDaemon(true);
+            m.thread.start();
+            return m;
+        }
+
+        void reset() {
+            peak = Pointer.physicalBytes();
+        }
+
+        long peakBytes() {
+            return peak;
+        }
+
+        void stop() {
+            running = false;
+        }
+    }
+}
