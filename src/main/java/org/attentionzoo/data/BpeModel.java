@@ -28,7 +28,9 @@ import java.util.Set;
  *
  * <p><b>Speed.</b> Pair counts are updated incrementally: merging a pair revisits only the words that contain
  * it (an index from pair to words), and the most frequent pair is taken from a priority queue whose stale
- * entries are skipped when popped. Learning 8000 merges on 25,000 sentences takes about a second.
+ * entries are skipped when popped. Learning 8000 merges on one side of the 25,000-sentence gettext en-fr
+ * corpus takes 1 to 2 seconds on a shared 2-core machine; on Chinese with {@code bpe-chars}, whose words are
+ * long runs of characters, 2 to 8 seconds.
  *
  * <p>Instances are immutable and thread-safe.
  */
