@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Splits text into tokens and joins tokens back into text.
  *
- * <p>Implementations must be stateless and never produce a token that contains whitespace, so that
- * every token can be stored on its own line of a {@link Vocabulary} file.
+ * <p>Implementations must be immutable (a {@link BpeTokenizer} holds merges fixed when it is made, the
+ * others hold nothing) and never produce a token that contains whitespace, so that every token can be
+ * stored on its own line of a {@link Vocabulary} file.
  */
 public interface Tokenizer {
 

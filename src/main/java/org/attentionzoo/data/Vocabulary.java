@@ -100,6 +100,49 @@ public final class Vocabulary {
     }
 
     /**
+     * This vocabulary followed by the new tokens of {@code tokenizedSentences}, for fine-tuning on a new
+     * corpus: every old token keeps its id, and tokens not yet in the vocabulary that occur at least
+     * {@code minFrequency} times are appended, most frequent first, ties in {@link String#compareTo} order,
+     * until the size reaches {@code maxSize} (nothing is added if it already has). Old tokens are never
+     * dropped, whatever their count in the new corpus.
+     *
+     * @param tokenizedSentences the new corpus as token lists
+     * @param minFrequency       minimum count in the new corpus for a token to be added (at least 1)
+     * @param maxSize            maximum size of the result, specials included
+     * @throws IllegalArgumentException for bad limits, or a blank token or one with a line break
+     */
+    public Vocabulary extend(Iterable<List<String>> tokenizedSentences, int minFrequency, int maxSize) {
+        if (minFrequency < 1) {
+            throw new IllegalArgumentException("minFrequency must be at least 1, got " + minFrequency);
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        for (List<String> sentence : tokenizedSentences) {
+            for (String token : sentence) {
+                checkToken(token);
+                if (!ids.containsKey(token)) {
+                    counts.merge(token, 1, Integer::sum);
+                }
+            }
+        }
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            if (e.getValue() >= minFrequency) {
+                entries.add(e);
+            }
+        }
+        entries.sort(Map.Entry.<String, Integer>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey()));
+        List<String> list = new ArrayList<>(tokens);
+        for (Map.Entry<String, Integer> e : entries) {
+            if (list.size() >= maxSize) {
+                break;
+            }
+            list.add(e.getKey());
+        }
+        return new Vocabulary(list);
+    }
+
+    /**
      * Makes a vocabulary of the specials followed by {@code tokens} in the given order.
      *
      * @throws IllegalArgumentException for a duplicate, blank or special token, or one with a line break

@@ -1,2 +1,2 @@
-/** Parallel-corpus reading, tokenisation, vocabularies, generated toy tasks and teacher-forcing batches for seq2seq models. */
+/** Parallel-corpus reading, tokenisation (words, characters, BPE subwords), vocabularies, generated toy tasks and teacher-forcing batches for seq2seq models. */
 package org.attentionzoo.data;

@@ -1,5 +1,7 @@
 package org.attentionzoo.io;
 
+import org.attentionzoo.data.BpeTokenizer;
+import org.attentionzoo.data.Tokenizer;
 import org.attentionzoo.data.Tokenizers;
 import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.models.ModelCard;
@@ -35,12 +37,18 @@ import java.util.zip.ZipOutputStream;
  * <pre>
  * format.json         {"format": "attention-zoo-model", "formatVersion": 1}
  * card.json           the model card that built the graph
- * preprocessing.json  source and target tokenizer names
+ * preprocessing.json  source and target tokenizer names; for a "bpe" side also the entry holding its merges
+ * source.bpe          only if the source tokenizer is BPE: its merge file ({@link BpeTokenizer#write})
+ * target.bpe          only if the target tokenizer is BPE
  * source.vocab        source vocabulary, one token per line (UTF-8)
  * target.vocab        target vocabulary
  * provenance.json     corpus hash, training steps, date, library versions
  * graph.zip           the DL4J ComputationGraph (ModelSerializer, with updater state)
  * </pre>
+ * For example {@code {"sourceTokenizer": "bpe", "sourceBpeMerges": "source.bpe", "targetTokenizer": "chars"}}.
+ * The BPE entries were added without changing the format version: a model without them (every model saved
+ * before BPE existed) reads as before. A model with BPE fails to load in older versions of attention-zoo,
+ * which report the unknown tokenizer 'bpe'.
  * Files are written atomically (a temporary file in the same folder, then a rename), so a crash
  * while saving never leaves a half-written model where a good one was.
  */
@@ -53,6 +61,8 @@ public final class ModelArchive {
     private static final String FORMAT = "format.json";
     private static final String CARD = "card.json";
     private static final String PREPROCESSING = "preprocessing.json";
+    private static final String SOURCE_BPE = "source.bpe";
+    private static final String TARGET_BPE = "target.bpe";
     private static final String SOURCE_VOCAB = "source.vocab";
     private static final String TARGET_VOCAB = "target.vocab";
     private static final String PROVENANCE = "provenance.json";
@@ -75,8 +85,20 @@ public final class ModelArchive {
                 put(zip, CARD, model.card().toJson());
                 Map<String, String> prep = new LinkedHashMap<>();
                 prep.put("sourceTokenizer", model.sourceTokenizer().name());
+                if (model.sourceTokenizer() instanceof BpeTokenizer) {
+                    prep.put("sourceBpeMerges", SOURCE_BPE);
+                }
                 prep.put("targetTokenizer", model.targetTokenizer().name());
+                if (model.targetTokenizer() instanceof BpeTokenizer) {
+                    prep.put("targetBpeMerges", TARGET_BPE);
+                }
                 put(zip, PREPROCESSING, JSON.writeValueAsString(prep));
+                if (model.sourceTokenizer() instanceof BpeTokenizer bpe) {
+                    put(zip, SOURCE_BPE, bpeText(bpe));
+                }
+                if (model.targetTokenizer() instanceof BpeTokenizer bpe) {
+                    put(zip, TARGET_BPE, bpeText(bpe));
+                }
                 put(zip, SOURCE_VOCAB, vocabText(model.sourceVocab()));
                 put(zip, TARGET_VOCAB, vocabText(model.targetVocab()));
                 put(zip, PROVENANCE, JSON.writeValueAsString(model.provenance()));
@@ -117,6 +139,8 @@ public final class ModelArchive {
             }
             ModelCard card = ModelCard.fromJson(text(zip, file, CARD), file + "!/" + CARD);
             Map<String, String> prep = JSON.readValue(text(zip, file, PREPROCESSING), new TypeReference<>() { });
+            Tokenizer sourceTokenizer = tokenizer(zip, file, prep, "source", SOURCE_BPE);
+            Tokenizer targetTokenizer = tokenizer(zip, file, prep, "target", TARGET_BPE);
             Vocabulary sourceVocab = Vocabulary.read(new java.io.StringReader(text(zip, file, SOURCE_VOCAB)),
                     file + "!/" + SOURCE_VOCAB);
             Vocabulary targetVocab = Vocabulary.read(new java.io.StringReader(text(zip, file, TARGET_VOCAB)),
@@ -131,14 +155,37 @@ public final class ModelArchive {
             }
             try {
                 return new TranslationModel(card, graph, sourceVocab, targetVocab,
-                        Tokenizers.forName(prep.get("sourceTokenizer")), Tokenizers.forName(prep.get("targetTokenizer")),
-                        provenance);
+                        sourceTokenizer, targetTokenizer, provenance);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The tokenizer of one side: by name, or for {@code bpe} read from the entry that preprocessing.json names
+     * ({@code <side>BpeMerges}, by default {@code <side>.bpe}).
+     */
+    private static Tokenizer tokenizer(ZipFile zip, Path file, Map<String, String> prep, String side,
+                                       String defaultEntry) throws IOException {
+        String name = prep.get(side + "Tokenizer");
+        if (!BpeTokenizer.NAME.equals(name)) {
+            try {
+                return Tokenizers.forName(name);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + "!/" + PREPROCESSING + ": " + side + " tokenizer: " + e.getMessage(), e);
+            }
+        }
+        String entry = prep.getOrDefault(side + "BpeMerges", defaultEntry);
+        return BpeTokenizer.read(new java.io.StringReader(text(zip, file, entry)), file + "!/" + entry);
+    }
+
+    private static String bpeText(BpeTokenizer bpe) throws IOException {
+        StringWriter w = new StringWriter();
+        bpe.write(w);
+        return w.toString();
     }
 
     private static ZipFile open(Path file) throws IOException {

@@ -1,2 +1,3 @@
-/** The zoo: model cards and the builders that turn a card into a DL4J ComputationGraph. */
+/** The zoo: model cards and the builders that turn a card into a DL4J ComputationGraph, and
+ * vocabulary extension of trained models for fine-tuning. */
 package org.attentionzoo.models;

@@ -144,4 +144,18 @@ class VocabularyTest {
         CorpusFormatException e = assertThrows(CorpusFormatException.class, () -> Vocabulary.load(file));
         assertTrue(e.getMessage().startsWith(file + ":6: invalid UTF-8"), e.getMessage());
     }
+
+    @Test
+    void extendKeepsOldIdsAndAppendsFrequentNewTokens() {
+        Vocabulary old = Vocabulary.build(SENTENCES, 1, 100); // specials, a b c d
+        // New counts: e 3, a 2 (old), f 2, g 1, <unk> 1 (special, old).
+        List<List<String>> corpus = List.of(List.of("e", "f", "a"), List.of("g", "e", "a"), List.of("f", "e", "<unk>"));
+        Vocabulary extended = old.extend(corpus, 2, 100);
+        assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", "a", "b", "c", "d", "e", "f"), extended.tokens());
+        assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", "a", "b", "c", "d", "e", "f", "g"),
+                old.extend(corpus, 1, 100).tokens());
+        assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", "a", "b", "c", "d", "e"), old.extend(corpus, 1, 9).tokens());
+        assertEquals(old.tokens(), old.extend(corpus, 1, 5).tokens(), "old tokens are never dropped");
+        assertThrows(IllegalArgumentException.class, () -> old.extend(corpus, 0, 100));
+    }
 }
