@@ -35,7 +35,9 @@ class EncoderLayerGradientCheckTest {
             System.out.println("EncoderLayer " + norm + " " + act + " bias=" + bias + " masked=" + masked + ": " + r);
             assertTrue(r.maxRelError() < GradientChecks.MAX_REL_ERROR, "max rel error " + r.maxRelError());
             assertRatiosNearOne(r);
-            assertTrue(GradientChecks.passes(net, in, labels, masks, masks), "GradientCheckUtil");
+            if (norm == NormPosition.PRE) { // DL4J's own checker once per class: it repeats measure's differences (slow)
+                assertTrue(GradientChecks.passes(net, in, labels, masks, masks), "GradientCheckUtil");
+            }
             return null;
         });
     }
