@@ -79,17 +79,11 @@ public class EncoderLayer extends SameDiffLayer {
         this.attentionBias = b.attentionBias;
     }
 
-    @JsonIgnore
     public long getDModel() { return dModel; }
-    @JsonIgnore
     public long getHeads() { return heads; }
-    @JsonIgnore
     public long getDFF() { return dFF; }
-    @JsonIgnore
     public FeedForwardActivation getActivation() { return activation; }
-    @JsonIgnore
     public NormPosition getNormPosition() { return norm; }
-    @JsonIgnore
     public boolean hasFinalLayerNorm() { return finalLayerNorm; }
 
     /** The self-attention's configuration (parameter keys without prefix). */
@@ -175,7 +169,14 @@ public class EncoderLayer extends SameDiffLayer {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof EncoderLayer other) || !super.equals(o)) {
+        if (!(o instanceof EncoderLayer other)) {
+            return false;
+        }
+        // DL4J's equals compares the lazily built parameter table too, which a configuration read from JSON
+        // has not built yet: build it on both sides (it is a function of the configuration).
+        getLayerParams();
+        other.getLayerParams();
+        if (!super.equals(o)) {
             return false;
         }
         return dModel == other.dModel && heads == other.heads && dFF == other.dFF && activation == other.activation

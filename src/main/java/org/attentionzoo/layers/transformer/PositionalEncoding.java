@@ -17,7 +17,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
-import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -61,14 +60,10 @@ public class PositionalEncoding extends SameDiffLayer {
         this.scale = b.scale;
     }
 
-    @JsonIgnore
     public long getDModel() { return dModel; }
-    @JsonIgnore
     public boolean isLearned() { return learned; }
     /** @return the longest sequence learned positions take (0 for sinusoidal) */
-    @JsonIgnore
     public long getMaxLength() { return maxLength; }
-    @JsonIgnore
     public boolean isScaled() { return scale; }
 
     /**
@@ -174,7 +169,14 @@ public class PositionalEncoding extends SameDiffLayer {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof PositionalEncoding other) || !super.equals(o)) {
+        if (!(o instanceof PositionalEncoding other)) {
+            return false;
+        }
+        // DL4J's equals compares the lazily built parameter table too, which a configuration read from JSON
+        // has not built yet: build it on both sides (it is a function of the configuration).
+        getLayerParams();
+        other.getLayerParams();
+        if (!super.equals(o)) {
             return false;
         }
         return dModel == other.dModel && learned == other.learned && maxLength == other.maxLength && scale == other.scale;
