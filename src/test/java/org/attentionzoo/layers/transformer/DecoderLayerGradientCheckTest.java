@@ -10,8 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Double-precision gradient checks of built-in LSTMs → DecoderLayer → RnnOutputLayer, with and without
- * padding masks on both inputs. Both LSTMs get the right gradient only if the vertex returns the right
+ * Double-precision gradient checks of built-in LSTMs → DecoderLayer → RnnOutputLayer: POST-LN with padding
+ * masks on both inputs, PRE-LN (final LayerNorm, GELU, attention biases) without masks (DL4J then passes
+ * all-ones masks through the same graph). Both LSTMs get the right gradient only if the vertex returns the right
  * dL/dInput for both inputs.
  */
 class DecoderLayerGradientCheckTest {
@@ -19,7 +20,7 @@ class DecoderLayerGradientCheckTest {
     private static final int MB = 3, T_TGT = 4, T_SRC = 5, DEC_IN = 3, ENC_IN = 2, D = 4, CLASSES = 3;
 
     @ParameterizedTest(name = "{0}-LN, {1}, bias={2}, masked={3}")
-    @CsvSource({"POST,RELU,false,false", "POST,RELU,false,true", "PRE,GELU,true,true"})
+    @CsvSource({"POST,RELU,false,true", "PRE,GELU,true,false"}) // two cases only: each costs ~20-30 s here
     void gradientsMatchFiniteDifferences(NormPosition norm, FeedForwardActivation act, boolean bias, boolean masked) {
         GradientChecks.inDoublePrecision(() -> {
             Nd4j.getRandom().setSeed(3);
