@@ -33,7 +33,24 @@ public final class AlignmentProbe {
      */
     public static INDArray alignments(ComputationGraph graph, String vertexName, INDArray[] inputs, INDArray[] inputMasks) {
         GraphVertex conf = graph.getConfiguration().getVertices().get(vertexName);
-        if (!(conf instanceof AlignmentVertex) || !(conf instanceof SameDiffVertex)) {
+        if (!(conf instanceof AlignmentVertex)) {
+            throw new IllegalArgumentException("vertex \"" + vertexName + "\" does not compute alignments (it is "
+                    + (conf == null ? "missing" : conf.getClass().getSimpleName()) + ")");
+        }
+        return alignments(graph, vertexName, inputs, inputMasks, (AlignmentVertex) conf);
+    }
+
+    /**
+     * As {@link #alignments(ComputationGraph, String, INDArray[], INDArray[])}, evaluating {@code definition}
+     * instead of the vertex's own {@code defineAlignment} (e.g. per-head weights of a multi-head vertex).
+     *
+     * @param definition builds the wanted weights from the vertex's inputs, parameters and masks
+     * @return what {@code definition} returns, evaluated
+     */
+    public static INDArray alignments(ComputationGraph graph, String vertexName, INDArray[] inputs, INDArray[] inputMasks,
+                                      AlignmentVertex definition) {
+        GraphVertex conf = graph.getConfiguration().getVertices().get(vertexName);
+        if (!(conf instanceof SameDiffVertex)) {
             throw new IllegalArgumentException("vertex \"" + vertexName + "\" does not compute alignments (it is "
                     + (conf == null ? "missing" : conf.getClass().getSimpleName()) + ")");
         }
@@ -61,7 +78,7 @@ public final class AlignmentProbe {
         }
         Map<String, SDVariable> params = new HashMap<>();
         runtime.paramTable(false).forEach((k, v) -> params.put(k, sd.constant(k, v)));
-        SDVariable alignment = ((AlignmentVertex) conf).defineAlignment(sd, in, params, maskVars);
+        SDVariable alignment = definition.defineAlignment(sd, in, params, maskVars);
         return alignment.eval().dup();
     }
 }
