@@ -32,7 +32,7 @@ import java.util.Objects;
 public final class ModelCard {
 
     /** The model families of the zoo. */
-    public enum Family { SEQ2SEQ, ATTENTION }
+    public enum Family { SEQ2SEQ, ATTENTION, TRANSFORMER }
 
     /** The encoder of the attention family. */
     public enum Encoder {
@@ -80,6 +80,12 @@ public final class ModelCard {
     private String score;
     private Integer attentionSize;
     private Boolean inputFeeding;
+    private Integer heads;
+    private Integer ffSize;
+    private String positional;
+    private String norm;
+    private String ffActivation;
+    private Integer maxPositions;
     private double learningRate = 1e-3;
     private String schedule;
     private Integer warmupSteps;
@@ -108,6 +114,18 @@ public final class ModelCard {
     public int attentionSize() { return attentionSize == null ? hiddenSize : attentionSize; }
     /** Attention family, Luong decoder: feed the previous attentional state into the decoder input. */
     public boolean inputFeeding() { return inputFeeding != null && inputFeeding; }
+    /** Transformer: attention heads h (default 4); d_k = hiddenSize / h. */
+    public int heads() { return heads == null ? 4 : heads; }
+    /** Transformer: inner size d_ff of the position-wise feed-forward network (default 4 · hiddenSize). */
+    public int ffSize() { return ffSize == null ? 4 * hiddenSize : ffSize; }
+    /** Transformer: "sinusoidal" (default, the paper's) or "learned" position encodings. */
+    public String positional() { return positional == null ? "sinusoidal" : positional.toLowerCase(Locale.ROOT); }
+    /** Transformer: "post" (default, the paper's: LayerNorm(x + Sublayer(x))) or "pre" (x + Sublayer(LayerNorm(x))). */
+    public String norm() { return norm == null ? "post" : norm.toLowerCase(Locale.ROOT); }
+    /** Transformer: "relu" (default, the paper's) or "gelu" in the feed-forward network. */
+    public String ffActivation() { return ffActivation == null ? "relu" : ffActivation.toLowerCase(Locale.ROOT); }
+    /** Transformer with learned positions: the longest sequence it can take (default 256). */
+    public int maxPositions() { return maxPositions == null ? 256 : maxPositions; }
     /** Dropout probability (the chance of dropping a unit), 0 for none. */
     public double dropout() { return dropout; }
     /** Adam's learning rate; with the noam schedule, the schedule's factor. */
@@ -153,7 +171,20 @@ public final class ModelCard {
         require(warmupSteps() > 0, "warmupSteps", warmupSteps, "a positive number of steps, e.g. 4000");
         require(labelSmoothing() >= 0 && labelSmoothing() < 1, "labelSmoothing", labelSmoothing, "in [0, 1), e.g. 0.1");
         require(name != null && !name.isBlank(), "name", name, "a non-empty name");
-        if (family() == Family.ATTENTION) {
+        if (family() != Family.TRANSFORMER) {
+            require(heads == null && ffSize == null && positional == null && norm == null && ffActivation == null
+                    && maxPositions == null, "family", family, "transformer to use heads, ffSize, positional, norm,"
+                    + " ffActivation or maxPositions");
+        }
+        if (family() == Family.TRANSFORMER) {
+            require(embeddingSize == hiddenSize, "embeddingSize", embeddingSize, "equal to hiddenSize (d_model) in a Transformer");
+            require(heads() > 0 && hiddenSize % heads() == 0, "heads", heads, "a divisor of hiddenSize (d_k = hiddenSize / heads)");
+            require(ffSize() > 0, "ffSize", ffSize, "a positive integer such as 4 · hiddenSize");
+            require(List.of("sinusoidal", "learned").contains(positional()), "positional", positional, "sinusoidal or learned");
+            require(List.of("post", "pre").contains(norm()), "norm", norm, "post or pre");
+            require(List.of("relu", "gelu").contains(ffActivation()), "ffActivation", ffActivation, "relu or gelu");
+            require(maxPositions() > 0, "maxPositions", maxPositions, "a positive integer");
+        } else if (family() == Family.ATTENTION) {
             encoder();
             decoder();
             require(List.of("dot", "general", "concat", "additive").contains(score()), "score", score,
@@ -284,6 +315,15 @@ public final class ModelCard {
         public Builder schedule(String v) { card.schedule = v; return this; }
         public Builder warmupSteps(int v) { card.warmupSteps = v; return this; }
         public Builder labelSmoothing(double v) { card.labelSmoothing = v; return this; }
+        public Builder heads(int v) { card.heads = v; return this; }
+        public Builder ffSize(int v) { card.ffSize = v; return this; }
+        /** "sinusoidal" or "learned". */
+        public Builder positional(String v) { card.positional = v; return this; }
+        /** "post" or "pre". */
+        public Builder norm(String v) { card.norm = v; return this; }
+        /** "relu" or "gelu". */
+        public Builder ffActivation(String v) { card.ffActivation = v; return this; }
+        public Builder maxPositions(int v) { card.maxPositions = v; return this; }
 
         public ModelCard build() {
             return card.copy().validate();

@@ -52,16 +52,18 @@ public final class TranslationModel {
     public Tokenizer targetTokenizer() { return targetTokenizer; }
 
     /**
-     * The name of the vertex whose alignment weights can be read ({@code AlignmentProbe}), or null for
-     * models without attention such as plain Seq2seq.
+     * The name of the vertex whose alignment weights can be read ({@code AlignmentProbe}): the last one
+     * in the graph (for a Transformer, the cross-attention of the last decoder layer), or null for models
+     * without attention such as plain Seq2seq.
      */
     public String alignmentVertex() {
+        String last = null;
         for (var e : graph.getConfiguration().getVertices().entrySet()) {
             if (e.getValue() instanceof AlignmentVertex) {
-                return e.getKey();
+                last = e.getKey();
             }
         }
-        return null;
+        return last;
     }
 
     /** Where the model came from (corpus hash, steps, date, versions); a copy. */

@@ -21,7 +21,7 @@ public final class Zoo {
 
     /** The cards shipped in {@code models/}, in the order {@code zoo} lists them. */
     public static final List<String> CARDS = List.of("seq2seq-lstm", "seq2seq-gru", "luong-dot", "luong-general", "luong-concat",
-            "luong-general-feed", "bahdanau");
+            "luong-general-feed", "bahdanau", "transformer-tiny", "transformer-small", "transformer-base");
 
     private Zoo() {
     }
@@ -57,6 +57,8 @@ public final class Zoo {
                 return Seq2Seq.configuration(card, sourceVocab, targetVocab);
             case ATTENTION:
                 return RnnAttention.configuration(card, sourceVocab, targetVocab);
+            case TRANSFORMER:
+                return Transformer.configuration(card, sourceVocab, targetVocab);
             default:
                 throw new IllegalStateException("no builder for family " + card.family());
         }

@@ -40,10 +40,14 @@ class EveryCardTrainsDecodesAndSavesTest {
     @ParameterizedTest
     @MethodSource("cards")
     void trainsTranslatesSavesAndLoads(String name) throws Exception {
-        ModelCard card = Zoo.card(name).toBuilder().embeddingSize(8).hiddenSize(12).dropout(0.1).build();
-        if (card.family() == ModelCard.Family.ATTENTION) {
-            card = card.toBuilder().attentionSize(6).build();
+        ModelCard shipped = Zoo.card(name);
+        ModelCard.Builder tiny = shipped.toBuilder().embeddingSize(8).hiddenSize(12).dropout(0.1);
+        switch (shipped.family()) {
+            case ATTENTION -> tiny.attentionSize(6);
+            case TRANSFORMER -> tiny.embeddingSize(12).heads(2).ffSize(16).encoderLayers(2).decoderLayers(2);
+            default -> { }
         }
+        ModelCard card = tiny.build();
         List<SentencePair> pairs = TASK.generate(96, 5);
         TranslationModel model = TinyModels.untrained(card, TASK, pairs);
         var s = Trainer.builder().model(model).data(TrainingData.batches(model, pairs, 32, 20, 1)).maxSteps(6).build().train();

@@ -168,11 +168,17 @@ public final class MultiHeadAttention {
         return sd.reshape(perm, shape);
     }
 
-    /** Lower-triangular ones [tQ, tK] (entry (t, s) = 1 iff s ≤ t) for q [mb, h, tQ, d_k] and tK = tQ. */
+    /**
+     * Lower-triangular ones [tQ, tK] (entry (t, s) = 1 iff s ≤ t) for q [mb, h, tQ, d_k] and tK = tQ: row and
+     * column numbers as running sums of a matrix of ones, compared. (matrixBandPart fails op validation
+     * for a 1 x 1 matrix in M2.1, which is the first step of decoding.)
+     */
     private static SDVariable causalMask(SameDiff sd, SDVariable q) {
         SDVariable t = q.shape().get(SDIndex.interval(2, 3));
-        SDVariable ones = sd.fill(sd.concat(0, t, t), q.dataType(), 1.0);
-        return sd.linalg().matrixBandPart(ones, -1, 0)[0];
+        SDVariable ones = sd.fill(sd.concat(0, t, t), q.dataType(), 1.0);               // [t, t]
+        SDVariable row = sd.cumsum(ones, false, false, 0);                              // (i, j) -> i + 1
+        SDVariable column = sd.cumsum(ones, false, false, 1);                           // (i, j) -> j + 1
+        return sd.gte(row, column).castTo(q.dataType());                                // 1 iff j <= i
     }
 
     private SDVariable bias(Map<String, SDVariable> params, String prefix, String key) {
