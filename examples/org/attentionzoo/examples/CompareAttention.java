@@ -34,10 +34,8 @@ public final class CompareAttention {
         QuietOutput.install();
         int steps = 1500;
         int hidden = 128;
-        List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat"));
-        if (Zoo.CARDS.contains("bahdanau")) {
-            cards.add("bahdanau");
-        }
+        List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
+                "luong-general-feed", "bahdanau", "transformer-small"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
@@ -52,14 +50,19 @@ public final class CompareAttention {
         train.forEach(p -> seen.add(p.source()));
         List<SentencePair> heldOut = task.generate(1500, 2).stream().filter(p -> !seen.contains(p.source())).limit(500).toList();
 
-        System.out.printf(Locale.ROOT, "dates, %d steps of 64 pairs, embedding 64, hidden %d, Adam 0.003%n", steps, hidden);
+        System.out.printf(Locale.ROOT, "dates, %d steps of 64 pairs, embedding 64 (Transformer: d_model = hidden), hidden %d,"
+                + " constant Adam 0.003, no dropout, greedy decoding%n", steps, hidden);
         System.out.printf("%-16s %12s %10s %12s%n", "model", "parameters", "seconds", "exact match");
         for (String name : cards) {
-            ModelCard card = Zoo.card(name).toBuilder().embeddingSize(64).hiddenSize(hidden).dropout(0.0)
-                    .learningRate(0.003).build();
-            if (card.family() == ModelCard.Family.ATTENTION) {
-                card = card.toBuilder().attentionSize(hidden / 2).build();
+            ModelCard shipped = Zoo.card(name);
+            ModelCard.Builder sized = shipped.toBuilder().embeddingSize(64).hiddenSize(hidden).dropout(0.0)
+                    .learningRate(0.003);
+            switch (shipped.family()) {
+                case ATTENTION -> sized.attentionSize(hidden / 2);
+                case TRANSFORMER -> sized.embeddingSize(hidden).ffSize(4 * hidden).schedule("constant").labelSmoothing(0);
+                default -> { }
             }
+            ModelCard card = sized.build();
             TranslationModel model = TranslationModel.create(card,
                     TrainingData.sourceVocabulary(train, task.sourceTokenizer(), 1, 10_000),
                     TrainingData.targetVocabulary(train, task.targetTokenizer(), 1, 10_000),
