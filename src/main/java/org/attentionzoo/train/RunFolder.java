@@ -53,6 +53,8 @@ final class RunFolder implements Closeable {
         FileLock lock;
         try {
             lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;   // held by this very JVM
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

@@ -29,8 +29,9 @@ import java.util.Objects;
  * TrainingSummary s = Trainer.builder().model(model).data(batches).maxMinutes(2).build().train();
  * }</pre>
  *
- * <p>With a dev set and {@code evalEvery}, the model is scored every so many steps (greedy decoding,
- * BLEU and chrF) and training stops early after {@code patience} evaluations without a better BLEU.
+ * <p>With a dev set and {@code evalEvery}, the model is scored every so many steps and at the end
+ * (greedy decoding, BLEU and chrF; ties in BLEU go to the higher chrF) and training stops early after
+ * {@code patience} evaluations without a better score.
  *
  * <p>With an output folder ({@code out}, see {@link RunFolder} for its files) the run checkpoints to
  * {@code last.zip} every {@code checkpointEvery} steps, keeps the best-scoring model in
@@ -205,19 +206,26 @@ public final class Trainer {
             folder.save(folder.last(), model, st, runIdentity);
             TrainingChart.write(log.rows(), folder.chart());
             TranslationModel kept = dev != null && Files.exists(folder.best()) ? ModelArchive.load(folder.best()) : model;
-            kept.putProvenance(provenance);
-            kept.putProvenance(Provenance.training(summary));
-            ModelArchive.save(kept, folder.model());
+            // model.zip's provenance is this run's alone: a parent's entries (say its devBleu) must not linger.
+            Map<String, String> p = new LinkedHashMap<>(provenance);
+            p.putAll(Provenance.training(summary));
+            ModelArchive.save(new TranslationModel(kept.card(), kept.graph(), kept.sourceVocab(), kept.targetVocab(),
+                    kept.sourceTokenizer(), kept.targetTokenizer(), p), folder.model());
         }
         return summary;
     }
 
-    /** Scores the dev set; keeps the model in best.zip when it is the best so far; counts patience. */
+    /**
+     * Scores the dev set; keeps the model in best.zip when it is the best so far (higher BLEU, or equal
+     * BLEU and higher chrF: on short sentences BLEU is often 0 for a long time); counts patience.
+     */
     private DevSet.Score evaluate(TrainingState st, RunFolder folder) throws IOException {
         DevSet.Score score = dev.score(model);
         st.lastEvalStep = st.step;
-        if (Double.isNaN(st.bestBleu) || score.bleu() > st.bestBleu) {
+        if (Double.isNaN(st.bestBleu) || score.bleu() > st.bestBleu
+                || (score.bleu() == st.bestBleu && score.chrf() > st.bestChrf)) {
             st.bestBleu = score.bleu();
+            st.bestChrf = score.chrf();
             st.bestStep = st.step;
             st.evalsWithoutImprovement = 0;
             if (folder != null) {

@@ -26,6 +26,8 @@ final class TrainingState {
     double seconds;
     /** Best dev BLEU so far, NaN before the first evaluation. */
     double bestBleu = Double.NaN;
+    /** Dev chrF of the best evaluation, which breaks ties in BLEU; NaN before the first. */
+    double bestChrf = Double.NaN;
     /** Step of the best dev BLEU, 0 when none. */
     long bestStep;
     /** Step of the last dev evaluation, 0 when none. */
@@ -47,6 +49,7 @@ final class TrainingState {
         m.put("targetTokens", Long.toString(targetTokens));
         m.put("seconds", Double.toString(seconds));
         m.put("bestBleu", Double.toString(bestBleu));
+        m.put("bestChrf", Double.toString(bestChrf));
         m.put("bestStep", Long.toString(bestStep));
         m.put("lastEvalStep", Long.toString(lastEvalStep));
         m.put("evalsWithoutImprovement", Integer.toString(evalsWithoutImprovement));
@@ -72,6 +75,7 @@ final class TrainingState {
             s.targetTokens = Long.parseLong(get(m, "targetTokens", origin));
             s.seconds = Double.parseDouble(get(m, "seconds", origin));
             s.bestBleu = Double.parseDouble(get(m, "bestBleu", origin));
+            s.bestChrf = Double.parseDouble(get(m, "bestChrf", origin));
             s.bestStep = Long.parseLong(get(m, "bestStep", origin));
             s.lastEvalStep = Long.parseLong(get(m, "lastEvalStep", origin));
             s.evalsWithoutImprovement = Integer.parseInt(get(m, "evalsWithoutImprovement", origin));
