@@ -16,8 +16,8 @@ import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
- * Draws the training log as a PNG: training loss per token against steps on top, dev BLEU against
- * steps below (when there is any). Like {@link org.attentionzoo.viz.PngHeatmap} it uses only
+ * Draws the training log as a PNG: training loss per token against steps on top, dev BLEU (red) and
+ * chrF (orange) against steps below, when there was a dev set. Like {@link org.attentionzoo.viz.PngHeatmap} it uses only
  * {@code java.awt} off screen and sets {@code java.awt.headless} unless the JVM has a setting of its own.
  */
 public final class TrainingChart {
@@ -37,6 +37,7 @@ public final class TrainingChart {
     private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Color LOSS = new Color(0x1f, 0x77, 0xb4);
     private static final Color BLEU = new Color(0xd6, 0x27, 0x28);
+    private static final Color CHRF = new Color(0xff, 0x7f, 0x0e);
 
     private TrainingChart() {
     }
@@ -64,9 +65,10 @@ public final class TrainingChart {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH, height);
             long maxStep = rows.stream().mapToLong(LogRow::step).max().orElse(1);
-            panel(g, 0, rows, LogRow::trainLoss, maxStep, "training loss per token", LOSS);
+            panel(g, 0, rows, List.of(LogRow::trainLoss), List.of(LOSS), maxStep, "training loss per token");
             if (bleu) {
-                panel(g, PANEL, rows, LogRow::devBleu, maxStep, "dev BLEU", BLEU);
+                panel(g, PANEL, rows, List.of(LogRow::devBleu, LogRow::devChrf), List.of(BLEU, CHRF), maxStep,
+                        "dev BLEU (red) and chrF (orange)");
             }
         } finally {
             g.dispose();
@@ -74,10 +76,8 @@ public final class TrainingChart {
         return image;
     }
 
-    private static void panel(Graphics2D g, int top, List<LogRow> rows, ToDoubleFunction<LogRow> value, long maxStep,
-                              String title, Color color) {
-        double[] xs = rows.stream().filter(r -> !Double.isNaN(value.applyAsDouble(r))).mapToDouble(LogRow::step).toArray();
-        double[] ys = rows.stream().mapToDouble(value).filter(v -> !Double.isNaN(v)).toArray();
+    private static void panel(Graphics2D g, int top, List<LogRow> rows, List<ToDoubleFunction<LogRow>> values,
+                              List<Color> colors, long maxStep, String title) {
         int x0 = LEFT;
         int x1 = WIDTH - RIGHT;
         int y0 = top + PANEL - BOTTOM;
@@ -88,8 +88,11 @@ public final class TrainingChart {
         g.drawRect(x0, y1, x1 - x0, y0 - y1);
         double lo = 0;
         double hi = 1;
-        for (double y : ys) {
-            hi = Math.max(hi, y);
+        for (ToDoubleFunction<LogRow> value : values) {
+            for (LogRow r : rows) {
+                double y = value.applyAsDouble(r);
+                hi = Double.isNaN(y) ? hi : Math.max(hi, y);
+            }
         }
         hi *= 1.05;
         g.setColor(Color.BLACK);
@@ -98,8 +101,18 @@ public final class TrainingChart {
         g.drawString("0", x0, y0 + 16);
         String last = "step " + maxStep;
         g.drawString(last, x1 - g.getFontMetrics().stringWidth(last), y0 + 16);
-        g.setColor(color);
         g.setStroke(new BasicStroke(2f));
+        for (int k = values.size() - 1; k >= 0; k--) {
+            ToDoubleFunction<LogRow> value = values.get(k);
+            double[] xs = rows.stream().filter(r -> !Double.isNaN(value.applyAsDouble(r))).mapToDouble(LogRow::step).toArray();
+            double[] ys = rows.stream().mapToDouble(value).filter(v -> !Double.isNaN(v)).toArray();
+            g.setColor(colors.get(k));
+            line(g, xs, ys, maxStep, x0, x1, y0, y1, lo, hi);
+        }
+    }
+
+    private static void line(Graphics2D g, double[] xs, double[] ys, long maxStep, int x0, int x1, int y0, int y1,
+                             double lo, double hi) {
         int px = -1;
         int py = -1;
         for (int i = 0; i < xs.length; i++) {

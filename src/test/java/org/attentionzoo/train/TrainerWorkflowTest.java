@@ -97,7 +97,7 @@ class TrainerWorkflowTest {
     }
 
     @Test
-    void chartDrawsTheLossAndTheBleuPanels() {
+    void chartDrawsTheLossAndTheDevScorePanels() {
         List<LogRow> rows = List.of(new LogRow(10, 1, 1, 3.0, 100, 5.0, 20, 0.001),
                 new LogRow(20, 1, 2, 2.0, 100, Double.NaN, Double.NaN, 0.001),
                 new LogRow(30, 2, 3, 1.0, 100, 15.0, 40, 0.001));
@@ -106,6 +106,8 @@ class TrainerWorkflowTest {
         assertTrue(countColour(image, 0, TrainingChart.PANEL, 0x1f77b4) > 50, "loss line in the top panel");
         assertTrue(countColour(image, TrainingChart.PANEL, 2 * TrainingChart.PANEL, 0xd62728) > 50,
                 "BLEU line in the bottom panel");
+        assertTrue(countColour(image, TrainingChart.PANEL, 2 * TrainingChart.PANEL, 0xff7f0e) > 50,
+                "chrF line in the bottom panel");
         assertEquals(0, countColour(image, 0, TrainingChart.PANEL, 0xd62728));
     }
 
