@@ -92,17 +92,17 @@ public final class Trainer {
      * @throws IllegalStateException when training diverges or the data yields no batches
      */
     public TrainingSummary train() {
-        if (out == null) {
-            try {
+        try {
+            if (out == null) {
                 return run(null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e.getMessage(), e);
             }
-        }
-        try (RunFolder folder = RunFolder.open(out)) {
-            return run(folder);
+            try (RunFolder folder = RunFolder.open(out)) {
+                return run(folder);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        } finally {
+            progress.done();
         }
     }
 
@@ -198,7 +198,6 @@ public final class Trainer {
             row(log, st, windowTokens > 0 ? windowTokens / ((now - windowStart) / 1e9) : Double.NaN, last,
                     windowTokens > 0);
         }
-        progress.done();
         TrainingSummary summary = new TrainingSummary(st.step, st.epochs, st.seconds, st.targetTokens, st.lastLoss,
                 st.bestBleu, st.bestStep, st.stoppedEarly, resumedAt);
         model.putProvenance(Map.of("trainingSteps", Long.toString(st.step)));
