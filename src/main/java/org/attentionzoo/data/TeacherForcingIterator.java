@@ -201,6 +201,30 @@ public final class TeacherForcingIterator implements MultiDataSetIterator {
         return epoch;
     }
 
+    /** How many batches of the current epoch were served so far (0 right after {@link #reset()}). */
+    public int batchInEpoch() {
+        return cursor;
+    }
+
+    /**
+     * Moves to batch {@code batch} of epoch {@code epoch}, exactly where an iterator built alike would
+     * be after {@code epoch} resets and {@code batch} calls to {@link #next()}; the next batch served
+     * is the same. This is how an interrupted training run picks up its data stream again.
+     *
+     * @throws IllegalArgumentException for a negative epoch, or a batch outside {@code [0, batchesPerEpoch()]}
+     */
+    public void seek(int epoch, int batch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be 0 or more, got " + epoch);
+        }
+        startEpoch(epoch);
+        if (batch < 0 || batch > plan.size()) {
+            throw new IllegalArgumentException("epoch " + epoch + " has " + plan.size() + " batches, cannot seek to batch "
+                    + batch);
+        }
+        cursor = batch;
+    }
+
     /** Number of batches in one epoch. */
     public int batchesPerEpoch() {
         return plan.size();

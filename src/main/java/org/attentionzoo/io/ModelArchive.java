@@ -44,6 +44,7 @@ import java.util.zip.ZipOutputStream;
  * target.vocab        target vocabulary
  * provenance.json     corpus hash, training steps, date, library versions
  * graph.zip           the DL4J ComputationGraph (ModelSerializer, with updater state)
+ * training-state.json (checkpoints only) where training stood: step, data position, best dev score...
  * </pre>
  * For example {@code {"sourceTokenizer": "bpe", "sourceBpeMerges": "source.bpe", "targetTokenizer": "chars"}}.
  * The BPE entries were added without changing the format version: a model without them (every model saved
@@ -67,6 +68,7 @@ public final class ModelArchive {
     private static final String TARGET_VOCAB = "target.vocab";
     private static final String PROVENANCE = "provenance.json";
     private static final String GRAPH = "graph.zip";
+    private static final String TRAINING_STATE = "training-state.json";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -75,6 +77,17 @@ public final class ModelArchive {
 
     /** Saves a model (with optimiser state, so training can resume) atomically to {@code file}. */
     public static void save(TranslationModel model, Path file) throws IOException {
+        save(model, file, Map.of());
+    }
+
+    /**
+     * Saves a training checkpoint: the model as {@link #save(TranslationModel, Path)} does, plus the
+     * trainer's own state (an optional part that {@link #load} ignores), in one atomic write so the
+     * weights and the state never disagree.
+     *
+     * @param trainingState written as {@code training-state.json} unless empty
+     */
+    public static void save(TranslationModel model, Path file, Map<String, String> trainingState) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
@@ -107,6 +120,9 @@ public final class ModelArchive {
                 zip.putNextEntry(new ZipEntry(GRAPH));
                 zip.write(graph.toByteArray());
                 zip.closeEntry();
+                if (!trainingState.isEmpty()) {
+                    put(zip, TRAINING_STATE, JSON.writeValueAsString(new LinkedHashMap<>(trainingState)));
+                }
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -186,6 +202,28 @@ public final class ModelArchive {
         StringWriter w = new StringWriter();
         bpe.write(w);
         return w.toString();
+    }
+
+    /**
+     * The training state stored in a checkpoint by {@link #save(TranslationModel, Path, Map)}; empty
+     * for a model saved without one.
+     *
+     * @throws IOException naming the file when it is missing, not a readable zip, or the state is corrupt
+     */
+    public static Map<String, String> trainingState(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": model file not found");
+        }
+        try (ZipFile zip = open(file)) {
+            if (zip.getEntry(TRAINING_STATE) == null) {
+                return Map.of();
+            }
+            try {
+                return JSON.readValue(text(zip, file, TRAINING_STATE), new TypeReference<LinkedHashMap<String, String>>() { });
+            } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+                throw new IOException(file + "!/" + TRAINING_STATE + ": corrupted (" + e.getOriginalMessage() + ")", e);
+            }
+        }
     }
 
     private static ZipFile open(Path file) throws IOException {

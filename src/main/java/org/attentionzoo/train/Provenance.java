@@ -24,13 +24,33 @@ public final class Provenance {
      * @param summary what training did
      */
     public static Map<String, String> of(String corpus, List<SentencePair> pairs, TrainingSummary summary) {
+        Map<String, String> p = corpus(corpus, pairs);
+        p.putAll(training(summary));
+        return p;
+    }
+
+    /** The entries naming the training data: {@code corpus}, {@code corpusPairs}, {@code corpusSha256}. */
+    public static Map<String, String> corpus(String corpus, List<SentencePair> pairs) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("corpus", corpus);
         p.put("corpusPairs", Integer.toString(pairs.size()));
         p.put("corpusSha256", TrainingData.sha256(pairs));
+        return p;
+    }
+
+    /**
+     * The entries saying how the model was trained: steps, epochs, seconds, the dev BLEU and step of
+     * the kept model when there was a dev set, the date and the library versions.
+     */
+    public static Map<String, String> training(TrainingSummary summary) {
+        Map<String, String> p = new LinkedHashMap<>();
         p.put("trainingSteps", Long.toString(summary.steps()));
         p.put("trainingEpochs", Integer.toString(summary.epochs()));
         p.put("trainingSeconds", String.format(java.util.Locale.ROOT, "%.1f", summary.seconds()));
+        if (!Double.isNaN(summary.bestBleu())) {
+            p.put("devBleu", String.format(java.util.Locale.ROOT, "%.2f", summary.bestBleu()));
+            p.put("keptStep", Long.toString(summary.bestStep()));
+        }
         p.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         p.put("library", LIBRARY_VERSION);
         p.put("deeplearning4j", dl4jVersion());

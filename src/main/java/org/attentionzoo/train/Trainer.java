@@ -1,12 +1,23 @@
 package org.attentionzoo.train;
 
+import org.attentionzoo.data.SentencePair;
+import org.attentionzoo.data.TeacherForcingIterator;
+import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +28,22 @@ import java.util.Objects;
  * <pre>{@code
  * TrainingSummary s = Trainer.builder().model(model).data(batches).maxMinutes(2).build().train();
  * }</pre>
+ *
+ * <p>With a dev set and {@code evalEvery}, the model is scored every so many steps and at the end
+ * (greedy decoding, BLEU and chrF; ties in BLEU go to the higher chrF) and training stops early after
+ * {@code patience} evaluations without a better score.
+ *
+ * <p>With an output folder ({@code out}, see {@link RunFolder} for its files) the run checkpoints to
+ * {@code last.zip} every {@code checkpointEvery} steps, keeps the best-scoring model in
+ * {@code best.zip}, appends to {@code training.csv}, draws {@code training.png}, and at the end
+ * writes {@code model.zip}: the best model, or the last one without a dev set. Started again on the
+ * same folder, it resumes from {@code last.zip} and follows the very path an uninterrupted run would
+ * have taken: parameters, Adam's moments and iteration count come from the checkpoint, the data
+ * iterator is moved to the next batch of the same epoch shuffle ({@link TeacherForcingIterator#seek}),
+ * and ND4J's random generator (dropout) is seeded from the card's seed and the step number before
+ * every update. Budgets count the whole run, all sessions together.
+ *
+ * <p>Without an output folder nothing is written and {@code train()} leaves the last state in the model.
  */
 public final class Trainer {
 
@@ -26,7 +53,14 @@ public final class Trainer {
     private final int maxEpochs;
     private final long maxSteps;
     private final int logEvery;
-    private final PrintStream log;
+    private final Progress progress;
+    private final DevSet dev;
+    private final int evalEvery;
+    private final int patience;
+    private final int checkpointEvery;
+    private final Path out;
+    private final Map<String, String> runIdentity;
+    private final Map<String, String> provenance;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -35,66 +69,229 @@ public final class Trainer {
         this.maxEpochs = b.maxEpochs;
         this.maxSteps = b.maxSteps;
         this.logEvery = b.logEvery;
-        this.log = b.log;
+        this.progress = b.progress != null ? b.progress
+                : b.log != null ? new LineProgress(b.log, b.logEvery) : Progress.silent();
+        this.dev = b.dev == null ? null : new DevSet(b.dev, b.devMax);
+        this.evalEvery = b.evalEvery;
+        this.patience = b.patience;
+        this.checkpointEvery = b.checkpointEvery > 0 ? b.checkpointEvery : b.evalEvery > 0 ? b.evalEvery : 1000;
+        this.out = b.out;
+        this.runIdentity = Map.copyOf(b.runIdentity);
+        this.provenance = new LinkedHashMap<>(b.provenance);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Trains until the first budget runs out; returns what was done. */
+    /**
+     * Trains until the first budget runs out (or early stopping); returns what was done.
+     *
+     * @throws UncheckedIOException  when the output folder cannot be used (a corrupt checkpoint, a run
+     *                               of another model) or written; the message names the file
+     * @throws IllegalStateException when training diverges or the data yields no batches
+     */
     public TrainingSummary train() {
+        try {
+            if (out == null) {
+                return run(null);
+            }
+            try (RunFolder folder = RunFolder.open(out)) {
+                return run(folder);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        } finally {
+            progress.done();
+        }
+    }
+
+    private TrainingSummary run(RunFolder folder) throws IOException {
         ComputationGraph graph = model.graph();
+        TrainingState st = folder == null ? null : folder.resume(model, runIdentity);
+        boolean resumed = st != null;
+        if (resumed) {
+            position(st);
+            progress.message("resuming from " + folder.last() + " at " + st);
+        } else {
+            st = new TrainingState();
+            data.reset();
+            st.iteratorEpoch = iteratorEpoch();
+            if (folder != null) {
+                folder.save(folder.last(), model, st, runIdentity);
+            }
+        }
+        long resumedAt = resumed ? st.step : 0;
+        TrainingLog log = folder == null ? null : TrainingLog.open(folder.csv(), st.step);
+        double secondsBefore = st.seconds;
+        double budget = maxMinutes > 0 ? maxMinutes * 60 : Double.POSITIVE_INFINITY;
         long start = System.nanoTime();
-        long deadline = maxMinutes > 0 ? start + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
-        long steps = 0;
-        long tokens = 0;
-        int epochs = 0;
+        double startFraction = fraction(st);
+        long sessionTokens = 0;
         double windowLoss = 0;
         long windowTokens = 0;
-        double lastLoss = Double.NaN;
         long windowStart = start;
-        outer:
-        while (maxEpochs <= 0 || epochs < maxEpochs) {
-            data.reset();
+        double lastBleu = st.bestBleu;
+        while (!st.stoppedEarly) {
             if (!data.hasNext()) {
-                throw new IllegalStateException("the training data yields no batches");
-            }
-            while (data.hasNext()) {
-                if (System.nanoTime() >= deadline || (maxSteps > 0 && steps >= maxSteps)) {
-                    break outer;
+                st.epochs++;
+                st.batchInEpoch = 0;
+                if (maxEpochs > 0 && st.epochs >= maxEpochs) {
+                    break;
                 }
-                MultiDataSet batch = data.next();
-                graph.fit(batch);
-                long batchTokens = (long) batch.getLabelsMaskArray(0).sumNumber().doubleValue();
-                // DL4J's score is the masked loss summed over time, averaged over the minibatch.
-                double loss = graph.score() * batch.getLabels(0).size(0) / batchTokens;
-                if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("training diverged: loss is " + loss + " at step " + (steps + 1)
-                            + "; lower the learning rate or enable gradient clipping in the model card");
-                }
-                steps++;
-                tokens += batchTokens;
-                windowLoss += loss * batchTokens;
-                windowTokens += batchTokens;
-                if (log != null && logEvery > 0 && steps % logEvery == 0) {
-                    long now = System.nanoTime();
-                    lastLoss = windowLoss / windowTokens;
-                    log.printf(Locale.ROOT, "step %6d  epoch %3d  loss %.4f  %,.0f tok/s  %.0fs%n", steps, epochs + 1,
-                            lastLoss, windowTokens / ((now - windowStart) / 1e9), (now - start) / 1e9);
-                    windowLoss = 0;
-                    windowTokens = 0;
-                    windowStart = now;
+                data.reset();
+                st.iteratorEpoch = iteratorEpoch();
+                if (!data.hasNext()) {
+                    throw new IllegalStateException("the training data yields no batches");
                 }
             }
-            epochs++;
+            st.seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
+            if (st.seconds >= budget || (maxSteps > 0 && st.step >= maxSteps)) {
+                break;
+            }
+            MultiDataSet batch = data.next();
+            Nd4j.getRandom().setSeed(stepSeed(st.step));
+            graph.fit(batch);
+            long batchTokens = (long) batch.getLabelsMaskArray(0).sumNumber().doubleValue();
+            // DL4J's score is the masked loss summed over time, averaged over the minibatch.
+            double loss = graph.score() * batch.getLabels(0).size(0) / batchTokens;
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("training diverged: loss is " + loss + " at step " + (st.step + 1)
+                        + "; lower the learning rate or enable gradient clipping in the model card");
+            }
+            st.step++;
+            st.batchInEpoch++;
+            st.targetTokens += batchTokens;
+            sessionTokens += batchTokens;
+            windowLoss += loss * batchTokens;
+            windowTokens += batchTokens;
+            DevSet.Score score = dev != null && evalEvery > 0 && st.step % evalEvery == 0 ? evaluate(st, folder) : null;
+            if (score != null) {
+                lastBleu = score.bleu();
+            }
+            long now = System.nanoTime();
+            st.seconds = secondsBefore + (now - start) / 1e9;
+            if (score != null || (logEvery > 0 && st.step % logEvery == 0)) {
+                st.lastLoss = windowLoss / windowTokens;
+                row(log, st, windowTokens / ((now - windowStart) / 1e9), score);
+                windowLoss = 0;
+                windowTokens = 0;
+                windowStart = now;
+            }
+            double f = fraction(st);
+            double session = (now - start) / 1e9;
+            double eta = f > startFraction ? session * (1 - f) / (f - startFraction) : Double.NaN;
+            progress.step(new ProgressEvent(st.step, st.epochs + 1, windowTokens > 0 ? windowLoss / windowTokens
+                    : st.lastLoss, sessionTokens / session, lastBleu, st.bestBleu, f, st.seconds, eta));
+            if (folder != null && (st.step % checkpointEvery == 0 || st.stoppedEarly)) {
+                folder.save(folder.last(), model, st, runIdentity);
+                TrainingChart.write(log.rows(), folder.chart());
+            }
         }
-        if (windowTokens > 0) {
-            lastLoss = windowLoss / windowTokens;
+        long now = System.nanoTime();
+        st.seconds = secondsBefore + (now - start) / 1e9;
+        DevSet.Score last = dev != null && st.step > st.lastEvalStep ? evaluate(st, folder) : null;
+        if (windowTokens > 0 || last != null) {
+            if (windowTokens > 0) {
+                st.lastLoss = windowLoss / windowTokens;
+            }
+            row(log, st, windowTokens > 0 ? windowTokens / ((now - windowStart) / 1e9) : Double.NaN, last,
+                    windowTokens > 0);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        model.putProvenance(java.util.Map.of("trainingSteps", Long.toString(steps)));
-        return new TrainingSummary(steps, epochs, seconds, tokens, lastLoss);
+        TrainingSummary summary = new TrainingSummary(st.step, st.epochs, st.seconds, st.targetTokens, st.lastLoss,
+                st.bestBleu, st.bestStep, st.stoppedEarly, resumedAt);
+        model.putProvenance(Map.of("trainingSteps", Long.toString(st.step)));
+        if (folder != null) {
+            folder.save(folder.last(), model, st, runIdentity);
+            TrainingChart.write(log.rows(), folder.chart());
+            TranslationModel kept = dev != null && Files.exists(folder.best()) ? ModelArchive.load(folder.best()) : model;
+            // model.zip's provenance is this run's alone: a parent's entries (say its devBleu) must not linger.
+            Map<String, String> p = new LinkedHashMap<>(provenance);
+            p.putAll(Provenance.training(summary));
+            ModelArchive.save(new TranslationModel(kept.card(), kept.graph(), kept.sourceVocab(), kept.targetVocab(),
+                    kept.sourceTokenizer(), kept.targetTokenizer(), p), folder.model());
+        }
+        return summary;
+    }
+
+    /**
+     * Scores the dev set; keeps the model in best.zip when it is the best so far (higher BLEU, or equal
+     * BLEU and higher chrF: on short sentences BLEU is often 0 for a long time); counts patience.
+     */
+    private DevSet.Score evaluate(TrainingState st, RunFolder folder) throws IOException {
+        DevSet.Score score = dev.score(model);
+        st.lastEvalStep = st.step;
+        if (Double.isNaN(st.bestBleu) || score.bleu() > st.bestBleu
+                || (score.bleu() == st.bestBleu && score.chrf() > st.bestChrf)) {
+            st.bestBleu = score.bleu();
+            st.bestChrf = score.chrf();
+            st.bestStep = st.step;
+            st.evalsWithoutImprovement = 0;
+            if (folder != null) {
+                folder.save(folder.best(), model, st, runIdentity);
+            }
+        } else {
+            st.evalsWithoutImprovement++;
+        }
+        progress.message(String.format(Locale.ROOT, "step %d: dev BLEU %.2f, chrF %.2f (%d sentences)%s", st.step,
+                score.bleu(), score.chrf(), dev.size(), st.bestStep == st.step ? ", best so far"
+                        : ", best " + String.format(Locale.ROOT, "%.2f", st.bestBleu) + " at step " + st.bestStep));
+        if (patience > 0 && st.evalsWithoutImprovement >= patience) {
+            st.stoppedEarly = true;
+            progress.message("stopping early: no better dev BLEU in " + patience + " evaluations");
+        }
+        return score;
+    }
+
+    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, DevSet.Score score) throws IOException {
+        row(log, st, tokensPerSecond, score, true);
+    }
+
+    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, DevSet.Score score, boolean withLoss)
+            throws IOException {
+        if (log != null) {
+            log.append(new LogRow(st.step, st.epochs + (st.batchInEpoch > 0 ? 1 : 0), st.seconds,
+                    withLoss ? st.lastLoss : Double.NaN, tokensPerSecond,
+                    score == null ? Double.NaN : score.bleu(), score == null ? Double.NaN : score.chrf(),
+                    model.card().learningRate()));
+        }
+    }
+
+    /** Moves the data to where a resumed state left it. */
+    private void position(TrainingState st) {
+        if (data instanceof TeacherForcingIterator tfi && st.iteratorEpoch >= 0) {
+            tfi.seek(st.iteratorEpoch, st.batchInEpoch);
+        } else {
+            // Another iterator: assumed to replay its epoch after reset(); skip what was trained on.
+            data.reset();
+            for (int i = 0; i < st.batchInEpoch && data.hasNext(); i++) {
+                data.next();
+            }
+        }
+    }
+
+    private int iteratorEpoch() {
+        return data instanceof TeacherForcingIterator tfi ? tfi.epoch() : -1;
+    }
+
+    /** The seed of ND4J's generator for update {@code step + 1}: the same in every session. */
+    private long stepSeed(long step) {
+        return model.card().seed() * 1_000_003L + step;
+    }
+
+    /** Share of the budget used: the largest of steps, minutes and (when known) epochs. */
+    private double fraction(TrainingState st) {
+        double f = 0;
+        if (maxSteps > 0) {
+            f = Math.max(f, (double) st.step / maxSteps);
+        }
+        if (maxMinutes > 0) {
+            f = Math.max(f, st.seconds / (maxMinutes * 60));
+        }
+        if (maxEpochs > 0 && data instanceof TeacherForcingIterator tfi) {
+            f = Math.max(f, (st.epochs + (double) st.batchInEpoch / tfi.batchesPerEpoch()) / maxEpochs);
+        }
+        return Math.min(1, f);
     }
 
     /** Settings of a {@link Trainer}; at least one budget must be set. */
@@ -106,23 +303,56 @@ public final class Trainer {
         private long maxSteps;
         private int logEvery = 100;
         private PrintStream log;
+        private Progress progress;
+        private List<SentencePair> dev;
+        private int devMax;
+        private int evalEvery;
+        private int patience;
+        private int checkpointEvery;
+        private Path out;
+        private Map<String, String> runIdentity = Map.of();
+        private Map<String, String> provenance = Map.of();
 
         public Builder model(TranslationModel v) { model = v; return this; }
         public Builder data(MultiDataSetIterator v) { data = v; return this; }
-        /** Wall-clock budget in minutes; 0 for none. */
+        /** Wall-clock budget in minutes, all sessions of a resumed run together; 0 for none. */
         public Builder maxMinutes(double v) { maxMinutes = v; return this; }
         /** Number of passes over the data; 0 for none. */
         public Builder maxEpochs(int v) { maxEpochs = v; return this; }
-        /** Number of updates; 0 for none. */
+        /** Number of updates, all sessions of a resumed run together; 0 for none. */
         public Builder maxSteps(long v) { maxSteps = v; return this; }
-        /** Print a progress line every n steps to {@code log}. */
+        /** A progress line, and a row of training.csv, every n steps. */
         public Builder logEvery(int v) { logEvery = v; return this; }
-        /** Where progress lines go; null (the default) for silence. */
+        /** Where progress lines go; null (the default) for silence. Ignored when {@link #progress} is set. */
         public Builder log(PrintStream v) { log = v; return this; }
+        /** How progress is shown, for example {@link Progress#forConsole}. */
+        public Builder progress(Progress v) { progress = v; return this; }
+        /** Dev pairs to score every {@code evalEvery} steps and at the end. */
+        public Builder dev(List<SentencePair> v) { dev = v; return this; }
+        /** Score only the first n dev pairs; 0 (the default) for all. */
+        public Builder devMax(int v) { devMax = v; return this; }
+        /** Steps between dev evaluations; 0 (the default) for only one at the end. */
+        public Builder evalEvery(int v) { evalEvery = v; return this; }
+        /** Stop after this many dev evaluations without a better BLEU; 0 (the default) never stops early. */
+        public Builder patience(int v) { patience = v; return this; }
+        /** Steps between checkpoints to last.zip; default {@code evalEvery}, or 1000 without it. */
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        /** Output folder for checkpoints, the log, the chart and model.zip; null (the default) writes nothing. */
+        public Builder out(Path v) { out = v; return this; }
+        /**
+         * What must match for a run in {@code out} to be resumed (for example the corpus hash, seed and
+         * batch size); stored in every checkpoint. The card and vocabularies are always checked.
+         */
+        public Builder runIdentity(Map<String, String> v) { runIdentity = Map.copyOf(v); return this; }
+        /** Provenance entries for model.zip (such as {@link Provenance#corpus}); training entries are added. */
+        public Builder provenance(Map<String, String> v) { provenance = new LinkedHashMap<>(v); return this; }
 
         public Trainer build() {
             if (maxMinutes <= 0 && maxEpochs <= 0 && maxSteps <= 0) {
                 throw new IllegalArgumentException("set a training budget: maxMinutes, maxEpochs or maxSteps");
+            }
+            if (evalEvery < 0 || patience < 0 || devMax < 0 || checkpointEvery < 0) {
+                throw new IllegalArgumentException("evalEvery, patience, devMax and checkpointEvery must not be negative");
             }
             return new Trainer(this);
         }

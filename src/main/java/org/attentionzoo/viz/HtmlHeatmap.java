@@ -1,5 +1,7 @@
 package org.attentionzoo.viz;
 
+import org.attentionzoo.util.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

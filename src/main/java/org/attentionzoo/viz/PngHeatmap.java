@@ -1,5 +1,7 @@
 package org.attentionzoo.viz;
 
+import org.attentionzoo.util.AtomicFiles;
+
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;

@@ -165,6 +165,29 @@ class TeacherForcingIteratorTest {
     }
 
     @Test
+    void seekContinuesTheStreamOfAnIteratorThatGotThereByResetAndNext() {
+        List<SentencePair> pairs = reversePairs(160);
+        TeacherForcingIterator walked = generated(pairs, 7).build();
+        walked.reset();
+        walked.reset();
+        for (int i = 0; i < 4; i++) {
+            walked.next();
+        }
+        assertEquals(4, walked.batchInEpoch());
+        TeacherForcingIterator sought = generated(pairs, 7).build();
+        sought.seek(2, 4);
+        assertEquals(2, sought.epoch());
+        assertEquals(4, sought.batchInEpoch());
+        List<String> rest = epochSources(walked);
+        assertEquals(6, rest.size());
+        assertEquals(rest, epochSources(sought));
+        walked.reset();
+        sought.reset();
+        assertEquals(epochSources(walked), epochSources(sought), "and the epochs after it");
+        assertThrows(IllegalArgumentException.class, () -> sought.seek(0, 11));
+    }
+
+    @Test
     void everyPairOnceAndPaddingFractionMatchesMasks() {
         TeacherForcingIterator it = generated(reversePairs(100), 3).build();
         long realSteps = 0;

@@ -67,6 +67,21 @@ class ModelArchiveTest {
     }
 
     @Test
+    void checkpointCarriesATrainingStateThatLoadIgnores() throws IOException {
+        Path plain = dir.resolve("plain.zip");
+        Path checkpoint = dir.resolve("last.zip");
+        ModelArchive.save(model, plain);
+        ModelArchive.save(model, checkpoint, Map.of("step", "3", "batchInEpoch", "1"));
+        assertEquals(Map.of(), ModelArchive.trainingState(plain));
+        assertEquals(Map.of("step", "3", "batchInEpoch", "1"), ModelArchive.trainingState(checkpoint));
+        assertEquals(model.graph().params(), ModelArchive.load(checkpoint).graph().params());
+        Path broken = dir.resolve("broken.zip");
+        copyWithout(checkpoint, broken, "training-state.json", "training-state.json", "{\"step\": ");
+        IOException e = assertThrows(IOException.class, () -> ModelArchive.trainingState(broken));
+        assertTrue(e.getMessage().contains("broken.zip") && e.getMessage().contains("training-state.json"), e.getMessage());
+    }
+
+    @Test
     void missingPartIsNamed() throws IOException {
         Path good = dir.resolve("good.zip");
         ModelArchive.save(model, good);

@@ -1,4 +1,4 @@
-package org.attentionzoo.viz;
+package org.attentionzoo.util;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,13 +9,14 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes a file atomically: to a temporary file in the same folder, then renamed over the target,
- * so a reader never sees a half-written picture and a failed write leaves no temporary file behind.
+ * so a reader never sees a half-written file and a failed write leaves no temporary file behind.
+ * Used for pictures, pages and training logs alike.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Writes the content of a file to a stream. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         /** Writes everything to {@code out}; the caller closes it. */
         void writeTo(OutputStream out) throws IOException;
     }
@@ -24,7 +25,7 @@ final class AtomicFiles {
     }
 
     /** Writes {@code content} to {@code file}, creating missing parent folders. */
-    static void write(Path file, Content content) throws IOException {
+    public static void write(Path file, Content content) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);

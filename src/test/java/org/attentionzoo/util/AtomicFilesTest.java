@@ -1,4 +1,4 @@
-package org.attentionzoo.viz;
+package org.attentionzoo.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
