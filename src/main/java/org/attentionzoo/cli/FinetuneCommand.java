@@ -4,6 +4,7 @@ import org.attentionzoo.data.ParallelCorpus;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.models.VocabularyExtension;
 import org.attentionzoo.train.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,21 +42,37 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options;
 
+    @Option(names = "--extend-vocab", description = "Add the new corpus's frequent tokens to the vocabularies: new rows in"
+            + " the embedding and output matrices, the old ones kept as they were.")
+    boolean extendVocab;
+
+    @Option(names = "--min-freq", defaultValue = "2", description = "With --extend-vocab: minimum count of a new token (default ${DEFAULT-VALUE}).")
+    int minFreq;
+
+    @Option(names = "--max-vocab", defaultValue = "16000", description = "With --extend-vocab: maximum vocabulary size per side (default ${DEFAULT-VALUE}).")
+    int maxVocab;
+
     @Override
     public Integer call() throws Exception {
         TrainingOptions o = options;
         o.check();
-        TranslationModel m = ModelArchive.load(from);
+        TranslationModel loaded = ModelArchive.load(from);
         ParallelCorpus corpus = ParallelCorpus.read(train, o.skipBadLines);
         if (corpus.skippedLines() > 0) {
             System.err.printf("%s: skipped %d malformed lines%n", train, corpus.skippedLines());
         }
         List<SentencePair> pairs = corpus.pairs();
         List<SentencePair> devPairs = o.dev == null ? null : ParallelCorpus.read(o.dev, o.skipBadLines).pairs();
-        double sourceUnk = m.sourceVocab().unkRate(pairs.stream().map(p -> m.sourceTokenizer().tokenize(p.source())).toList());
-        double targetUnk = m.targetVocab().unkRate(pairs.stream().map(p -> m.targetTokenizer().tokenize(p.target())).toList());
+        VocabularyExtension.UnkRates unk = VocabularyExtension.unkRates(loaded, pairs);
         System.out.printf(Locale.ROOT, "%s under the vocabularies of %s: UNK rate source %.2f%%, target %.2f%%%n",
-                train, from, 100 * sourceUnk, 100 * targetUnk);
+                train, from, 100 * unk.source(), 100 * unk.target());
+        TranslationModel m = loaded;
+        if (extendVocab) {
+            m = VocabularyExtension.extend(loaded, pairs, minFreq, maxVocab);
+            System.out.printf(Locale.ROOT, "vocabularies extended: source %d -> %d, target %d -> %d; %s%n",
+                    loaded.sourceVocab().size(), m.sourceVocab().size(), loaded.targetVocab().size(), m.targetVocab().size(),
+                    VocabularyExtension.unkRates(m, pairs));
+        }
 
         String parentSha = sha256(from);
         Map<String, String> parent = m.provenance();

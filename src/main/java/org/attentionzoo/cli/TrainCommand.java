@@ -51,10 +51,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-vocab", defaultValue = "8000", description = "Maximum vocabulary size per side (default ${DEFAULT-VALUE}).")
     int maxVocab;
 
-    @Option(names = "--source-tokenizer", description = "words or chars (default: words, or the task's own).")
+    @Option(names = "--source-tokenizer", description = "words, chars, bpe:N (words + N byte-pair merges learned from"
+            + " the training corpus) or bpe-chars:N (default: words, or the task's own).")
     String sourceTokenizer;
 
-    @Option(names = "--target-tokenizer", description = "words or chars (default: words, or the task's own).")
+    @Option(names = "--target-tokenizer", description = "words, chars, bpe:N or bpe-chars:N (default: words, or the task's own).")
     String targetTokenizer;
 
     @Option(names = "--task-size", defaultValue = "20000", description = "Pairs to generate for --task (default ${DEFAULT-VALUE}).")
@@ -74,8 +75,10 @@ final class TrainCommand implements Callable<Integer> {
             Task task = Tasks.forName(source.task);
             trainPairs = task.generate(taskSize, o.seed);
             devPairs = task.generate(500, o.seed + 1_000_003L);
-            src = sourceTokenizer == null ? task.sourceTokenizer() : Tokenizers.forName(sourceTokenizer);
-            tgt = targetTokenizer == null ? task.targetTokenizer() : Tokenizers.forName(targetTokenizer);
+            src = sourceTokenizer == null ? task.sourceTokenizer()
+                    : Tokenizers.learn(sourceTokenizer, trainPairs.stream().map(SentencePair::source).toList());
+            tgt = targetTokenizer == null ? task.targetTokenizer()
+                    : Tokenizers.learn(targetTokenizer, trainPairs.stream().map(SentencePair::target).toList());
             corpus = "task:" + source.task + " n=" + taskSize + " seed=" + o.seed;
         } else {
             ParallelCorpus corpusFile = ParallelCorpus.read(source.train, o.skipBadLines);
@@ -83,8 +86,10 @@ final class TrainCommand implements Callable<Integer> {
             if (corpusFile.skippedLines() > 0) {
                 System.err.printf("%s: skipped %d malformed lines%n", source.train, corpusFile.skippedLines());
             }
-            src = Tokenizers.forName(sourceTokenizer == null ? "words" : sourceTokenizer);
-            tgt = Tokenizers.forName(targetTokenizer == null ? "words" : targetTokenizer);
+            src = Tokenizers.learn(sourceTokenizer == null ? "words" : sourceTokenizer,
+                    trainPairs.stream().map(SentencePair::source).toList());
+            tgt = Tokenizers.learn(targetTokenizer == null ? "words" : targetTokenizer,
+                    trainPairs.stream().map(SentencePair::target).toList());
             corpus = source.train.toString();
         }
         if (o.dev != null) {

@@ -253,8 +253,17 @@ public final class Trainer {
             log.append(new LogRow(st.step, st.epochs + (st.batchInEpoch > 0 ? 1 : 0), st.seconds,
                     withLoss ? st.lastLoss : Double.NaN, tokensPerSecond,
                     score == null ? Double.NaN : score.bleu(), score == null ? Double.NaN : score.chrf(),
-                    model.card().learningRate()));
+                    learningRate()));
         }
+    }
+
+    /** The optimiser's learning rate at the current iteration (it varies under the Noam schedule). */
+    private double learningRate() {
+        var layer = model.graph().getLayer(org.attentionzoo.models.GraphNames.OUTPUT).conf().getLayer();
+        if (layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base && base.getIUpdater() != null) {
+            return base.getIUpdater().getLearningRate(model.graph().getIterationCount(), model.graph().getEpochCount());
+        }
+        return model.card().learningRate();
     }
 
     /** Moves the data to where a resumed state left it. */

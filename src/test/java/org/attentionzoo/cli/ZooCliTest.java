@@ -122,4 +122,39 @@ class ZooCliTest {
         assertEquals(1, mismatch.code());
         assertTrue(mismatch.err().contains("ref.txt"), mismatch.err());
     }
+
+    @Test
+    void bpeTrainingThenFinetuneWithExtendedVocabulary() throws Exception {
+        Path train = dir.resolve("train.tsv");
+        StringBuilder tsv = new StringBuilder();
+        String[] words = {"lower", "lowest", "newer", "newest", "wider", "widest"};
+        for (int i = 0; i < 48; i++) {
+            tsv.append(words[i % 6]).append(' ').append(words[(i / 6) % 6]).append('\t')
+                    .append(words[(i / 6) % 6]).append(' ').append(words[i % 6]).append('\n');
+        }
+        Files.writeString(train, tsv.toString());
+        Path card = dir.resolve("tiny.json");
+        Files.writeString(card, "{\"name\": \"tiny\", \"embeddingSize\": 8, \"hiddenSize\": 16}");
+        Path out = dir.resolve("bpe-run");
+        CliRun trained = run("", "train", "--model", card.toString(), "--train", train.toString(), "--out", out.toString(),
+                "--steps", "4", "--batch", "16", "--source-tokenizer", "bpe:20", "--target-tokenizer", "bpe:20");
+        assertEquals(0, trained.code(), trained.err());
+        var model = org.attentionzoo.io.ModelArchive.load(out.resolve("model.zip"));
+        assertEquals("bpe", model.sourceTokenizer().name());
+        assertTrue(model.sourceTokenizer().tokenize("widelow").stream().anyMatch(t -> t.endsWith("@@")),
+                "BPE splits an unseen word into known subwords: " + model.sourceTokenizer().tokenize("widelow"));
+
+        Path newCorpus = dir.resolve("new.tsv");
+        Files.writeString(newCorpus, "zebra zebra\tzebre zebre\nzebra lower\tlower zebre\n".repeat(8));
+        Path out2 = dir.resolve("tuned");
+        CliRun tuned = run("", "finetune", "--from", out.resolve("model.zip").toString(), "--train", newCorpus.toString(),
+                "--out", out2.toString(), "--steps", "2", "--batch", "8", "--extend-vocab");
+        assertEquals(0, tuned.code(), tuned.err());
+        assertTrue(tuned.out().contains("UNK rate source"), tuned.out());
+        assertTrue(tuned.out().contains("vocabularies extended"), tuned.out());
+        var extended = org.attentionzoo.io.ModelArchive.load(out2.resolve("model.zip"));
+        assertTrue(extended.targetVocab().size() > model.targetVocab().size());
+        assertEquals(model.targetVocab().tokens(), extended.targetVocab().tokens().subList(0, model.targetVocab().size()),
+                "old tokens keep their ids");
+    }
 }
