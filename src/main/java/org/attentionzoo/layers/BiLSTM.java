@@ -100,7 +100,7 @@ import java.util.Objects;
  * No {@code rnnTimeStep} state carrying.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
-public class BiLSTM extends SameDiffLayer {
+public class BiLSTM extends SequenceLayer {
 
     /** Forward direction, input-to-hidden weights [nIn, 4 nOut], gates [i | f | g | o]. */
     public static final String FWD_INPUT_WEIGHT_KEY = "fWx";
@@ -173,30 +173,8 @@ public class BiLSTM extends SameDiffLayer {
     }
 
     @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreprocessorForInputTypeRnnLayers(inputType, RNNFormat.NCW, getLayerName());
-    }
-
-    private InputType.InputTypeRecurrent recurrentNcw(InputType inputType) {
-        if (inputType == null || inputType.getType() != InputType.Type.RNN) {
-            throw new IllegalStateException("BiLSTM layer \"" + getLayerName() + "\" needs a recurrent input "
-                    + "(InputType.recurrent(size)) of shape [mb, nIn, T]; got " + inputType);
-        }
-        InputType.InputTypeRecurrent r = (InputType.InputTypeRecurrent) inputType;
-        if (r.getFormat() != RNNFormat.NCW) {
-            throw new IllegalStateException("BiLSTM layer \"" + getLayerName() + "\" reads [mb, nIn, T] "
-                    + "(RNNFormat.NCW) but the layer below produces " + r.getFormat() + ": configure that layer "
-                    + "with dataFormat(RNNFormat.NCW)");
-        }
-        return r;
-    }
-
-    @Override
     public void validateInput(INDArray input) {
-        if (input.rank() != 3 || input.size(1) != nIn) {
-            throw new IllegalArgumentException("BiLSTM layer \"" + getLayerName() + "\" expects input [mb, nIn="
-                    + nIn + ", T]; got shape " + Arrays.toString(input.shape()));
-        }
+        checkShape(input, nIn, "nIn");
     }
 
     @Override
@@ -270,13 +248,6 @@ public class BiLSTM extends SameDiffLayer {
                 .build();
         // No initial states (the Java API may swap h and c, findings note 9) and no sequence lengths (bug 2).
         return sd.rnn().lstmLayer(x, weights, config)[0];
-    }
-
-    /** Passes the time mask [mb, T] on unchanged: the output has the same time steps as the input. */
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-                                                          int minibatchSize) {
-        return new Pair<>(maskArray, currentMaskState);
     }
 
     @Override

@@ -68,7 +68,7 @@ import java.util.Objects;
  * dropout: set the weight initialisation here, and put dropout in a layer of its own.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
-public class GRU extends SameDiffLayer {
+public class GRU extends SequenceLayer {
 
     /** Input-to-hidden weights [nIn, 3 nOut], gates [r | u | c]. */
     public static final String INPUT_WEIGHT_KEY = "Wx";
@@ -118,30 +118,8 @@ public class GRU extends SameDiffLayer {
     }
 
     @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreprocessorForInputTypeRnnLayers(inputType, RNNFormat.NCW, getLayerName());
-    }
-
-    private InputType.InputTypeRecurrent recurrentNcw(InputType inputType) {
-        if (inputType == null || inputType.getType() != InputType.Type.RNN) {
-            throw new IllegalStateException("GRU layer \"" + getLayerName() + "\" needs a recurrent input "
-                    + "(InputType.recurrent(size)) of shape [mb, nIn, T]; got " + inputType);
-        }
-        InputType.InputTypeRecurrent r = (InputType.InputTypeRecurrent) inputType;
-        if (r.getFormat() != RNNFormat.NCW) {
-            throw new IllegalStateException("GRU layer \"" + getLayerName() + "\" reads [mb, nIn, T] (RNNFormat.NCW)"
-                    + " but the layer below produces " + r.getFormat() + ": configure that layer with "
-                    + "dataFormat(RNNFormat.NCW)");
-        }
-        return r;
-    }
-
-    @Override
     public void validateInput(INDArray input) {
-        if (input.rank() != 3 || input.size(1) != nIn) {
-            throw new IllegalArgumentException("GRU layer \"" + getLayerName() + "\" expects input [mb, nIn=" + nIn
-                    + ", T]; got shape " + Arrays.toString(input.shape()));
-        }
+        checkShape(input, nIn, "nIn");
     }
 
     @Override
@@ -214,13 +192,6 @@ public class GRU extends SameDiffLayer {
         }
         SDVariable y = sd.stack(2, outputs);                        // [mb, nOut, T]
         return GradientFix.halveGradient(sd, y);
-    }
-
-    /** Passes the time mask [mb, T] on unchanged: the output has the same time steps as the input. */
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-                                                          int minibatchSize) {
-        return new Pair<>(maskArray, currentMaskState);
     }
 
     @Override

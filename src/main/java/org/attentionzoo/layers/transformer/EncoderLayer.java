@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.SequenceLayer;
 import org.attentionzoo.layers.GradientFix;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -46,7 +47,7 @@ import java.util.Objects;
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-public class EncoderLayer extends SameDiffLayer {
+public class EncoderLayer extends SequenceLayer {
 
     public static final String W1 = "W1";
     public static final String B1 = "b1";
@@ -102,21 +103,13 @@ public class EncoderLayer extends SameDiffLayer {
         return InputType.recurrent(dModel, checkInput(inputType).getTimeSeriesLength(), RNNFormat.NCW);
     }
 
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreprocessorForInputTypeRnnLayers(inputType, RNNFormat.NCW, getLayerName());
-    }
-
     private InputType.InputTypeRecurrent checkInput(InputType inputType) {
-        return TransformerTypes.recurrentNcw("EncoderLayer \"" + getLayerName() + "\"", inputType, dModel);
+        return TransformerTypes.recurrentNcw(who(), inputType, dModel);
     }
 
     @Override
     public void validateInput(INDArray input) {
-        if (input.rank() != 3 || input.size(1) != dModel) {
-            throw new IllegalArgumentException("EncoderLayer \"" + getLayerName() + "\" expects input [mb, d_model="
-                    + dModel + ", T]; got shape " + Arrays.toString(input.shape()));
-        }
+        checkShape(input, dModel, "d_model");
     }
 
     @Override
@@ -155,13 +148,6 @@ public class EncoderLayer extends SameDiffLayer {
         }
         SDVariable out = Blocks.swapFeaturesAndTime(sd, y.mul(Blocks.stepMask(sd, mask, y)));   // [mb, d_model, T]
         return GradientFix.halveGradient(sd, out);
-    }
-
-    /** Passes the time mask [mb, T] on unchanged. */
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-                                                          int minibatchSize) {
-        return new Pair<>(maskArray, currentMaskState);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.SequenceLayer;
 import org.attentionzoo.layers.GradientFix;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -38,7 +39,7 @@ import java.util.Objects;
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-public class PositionalEncoding extends SameDiffLayer {
+public class PositionalEncoding extends SequenceLayer {
 
     /** Learned position table [maxLength, d_model]. */
     public static final String POSITIONS = "P";
@@ -92,20 +93,8 @@ public class PositionalEncoding extends SameDiffLayer {
     }
 
     @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreprocessorForInputTypeRnnLayers(inputType, RNNFormat.NCW, getLayerName());
-    }
-
-    private String who() {
-        return "PositionalEncoding \"" + getLayerName() + "\"";
-    }
-
-    @Override
     public void validateInput(INDArray input) {
-        if (input.rank() != 3 || input.size(1) != dModel) {
-            throw new IllegalArgumentException(who() + " expects input [mb, d_model=" + dModel + ", T]; got shape "
-                    + Arrays.toString(input.shape()));
-        }
+        checkShape(input, dModel, "d_model");
         if (learned && input.size(2) > maxLength) {
             throw new IllegalArgumentException(who() + " has learned positions for sequences of at most maxLength="
                     + maxLength + " steps but got one of " + input.size(2) + " steps; build it with a larger "
@@ -155,13 +144,6 @@ public class PositionalEncoding extends SameDiffLayer {
         SDVariable x = scale ? input.mul(Math.sqrt(dModel)) : input;
         SDVariable y = x.add(pe).mul(sd.expandDims(mask.castTo(type), 1));              // [mb, d_model, T]
         return GradientFix.halveGradient(sd, y);
-    }
-
-    /** Passes the time mask [mb, T] on unchanged. */
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-                                                          int minibatchSize) {
-        return new Pair<>(maskArray, currentMaskState);
     }
 
     @Override
