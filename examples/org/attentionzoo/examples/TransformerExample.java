@@ -19,7 +19,7 @@ import java.util.Locale;
 /**
  * The Transformer (Vaswani et al. 2017) on the first task of the Annotated Transformer: copy random sequences
  * of 10 symbols out of 10. The {@code transformer-tiny} card: d_model 32, 2 heads, one encoder and one decoder
- * layer; a few hundred steps reach 100% exact match.
+ * layer; the default 400 steps gave 99.5% exact match on 200 held-out sequences (one run, 2 cores).
  *
  * <pre>
  * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.TransformerExample
