@@ -31,8 +31,11 @@ import java.util.Objects;
 @JsonPropertyOrder({"name", "family", "description"})
 public final class ModelCard {
 
-    /** The model families of the zoo. */
-    public enum Family { SEQ2SEQ, ATTENTION, TRANSFORMER }
+    /**
+     * The model families of the zoo: three sequence-to-sequence families and {@code classifier}, the
+     * Transformer encoder alone with pooling ({@link EncoderClassifier}), which uses the transformer fields.
+     */
+    public enum Family { SEQ2SEQ, ATTENTION, TRANSFORMER, CLASSIFIER }
 
     /** The encoder of the attention family. */
     public enum Encoder {
@@ -171,12 +174,13 @@ public final class ModelCard {
         require(warmupSteps() > 0, "warmupSteps", warmupSteps, "a positive number of steps, e.g. 4000");
         require(labelSmoothing() >= 0 && labelSmoothing() < 1, "labelSmoothing", labelSmoothing, "in [0, 1), e.g. 0.1");
         require(name != null && !name.isBlank(), "name", name, "a non-empty name");
-        if (family() != Family.TRANSFORMER) {
+        boolean transformerFields = family() == Family.TRANSFORMER || family() == Family.CLASSIFIER;
+        if (!transformerFields) {
             require(heads == null && ffSize == null && positional == null && norm == null && ffActivation == null
-                    && maxPositions == null, "family", family, "transformer to use heads, ffSize, positional, norm,"
+                    && maxPositions == null, "family", family, "transformer or classifier to use heads, ffSize, positional, norm,"
                     + " ffActivation or maxPositions");
         }
-        if (family() == Family.TRANSFORMER) {
+        if (transformerFields) {
             require(embeddingSize == hiddenSize, "embeddingSize", embeddingSize, "equal to hiddenSize (d_model) in a Transformer");
             require(heads() > 0 && hiddenSize % heads() == 0, "heads", heads, "a divisor of hiddenSize (d_k = hiddenSize / heads)");
             require(ffSize() > 0, "ffSize", ffSize, "a positive integer such as 4 · hiddenSize");
@@ -184,6 +188,8 @@ public final class ModelCard {
             require(List.of("post", "pre").contains(norm()), "norm", norm, "post or pre");
             require(List.of("relu", "gelu").contains(ffActivation()), "ffActivation", ffActivation, "relu or gelu");
             require(maxPositions() > 0, "maxPositions", maxPositions, "a positive integer");
+            require(family() != Family.CLASSIFIER || labelSmoothing() == 0, "labelSmoothing", labelSmoothing,
+                    "0 for the classifier family (its output is a plain softmax with cross entropy)");
         } else if (family() == Family.ATTENTION) {
             encoder();
             decoder();

@@ -23,6 +23,13 @@ public final class Zoo {
     public static final List<String> CARDS = List.of("seq2seq-lstm", "seq2seq-gru", "luong-dot", "luong-general", "luong-concat",
             "luong-general-feed", "bahdanau", "transformer-tiny", "transformer-small", "transformer-base");
 
+    /**
+     * The sequence-classification cards shipped in {@code models/} (family {@code classifier}): they take
+     * a vocabulary and a number of classes, not two vocabularies, so they are built with
+     * {@link EncoderClassifier#init(ModelCard, int, int)} rather than {@link #init}.
+     */
+    public static final List<String> CLASSIFIER_CARDS = List.of("transformer-encoder-classifier");
+
     private Zoo() {
     }
 
@@ -40,7 +47,8 @@ public final class Zoo {
         try (InputStream in = Zoo.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("unknown model card \"" + nameOrPath
-                        + "\"; known cards: " + String.join(", ", CARDS) + " (or give a path to a .json card)");
+                        + "\"; known cards: " + String.join(", ", CARDS) + ", " + String.join(", ", CLASSIFIER_CARDS)
+                        + " (or give a path to a .json card)");
             }
             return ModelCard.fromStream(in, "models/" + nameOrPath + ".json");
         }
@@ -59,6 +67,9 @@ public final class Zoo {
                 return RnnAttention.configuration(card, sourceVocab, targetVocab);
             case TRANSFORMER:
                 return Transformer.configuration(card, sourceVocab, targetVocab);
+            case CLASSIFIER:
+                throw new IllegalArgumentException("card \"" + card.name() + "\" is a sequence classifier, not a"
+                        + " translation model; build it with EncoderClassifier.init(card, vocabularySize, classes)");
             default:
                 throw new IllegalStateException("no builder for family " + card.family());
         }

@@ -1,0 +1,57 @@
+package org.attentionzoo.examples;
+
+import org.attentionzoo.data.CopyTask;
+import org.attentionzoo.data.SentencePair;
+import org.attentionzoo.decode.Translation;
+import org.attentionzoo.decode.Translator;
+import org.attentionzoo.eval.ExactMatch;
+import org.attentionzoo.models.ModelCard;
+import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.models.Zoo;
+import org.attentionzoo.train.Trainer;
+import org.attentionzoo.train.TrainingData;
+import org.attentionzoo.train.TrainingSummary;
+import org.attentionzoo.util.QuietOutput;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Transformer (Vaswani et al. 2017) on the first task of the Annotated Transformer: copy random sequences
+ * of 10 symbols out of 10. The {@code transformer-tiny} card: d_model 32, 2 heads, one encoder and one decoder
+ * layer; the default 400 steps gave 99.5% exact match on 200 held-out sequences (one run, 2 cores).
+ *
+ * <pre>
+ * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.TransformerExample
+ * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.TransformerExample -Dexec.args="--steps 100"
+ * </pre>
+ */
+public final class TransformerExample {
+
+    public static void main(String[] args) throws Exception {
+        QuietOutput.install();
+        Options options = Options.parse(args, "--steps", "--model");
+        CopyTask task = CopyTask.annotatedTransformer();
+        List<SentencePair> train = task.generate(4000, 31);
+        List<SentencePair> test = task.generate(200, 32);
+
+        ModelCard card = Zoo.card(options.text("--model", "transformer-tiny"));
+        TranslationModel model = TranslationModel.create(card,
+                TrainingData.sourceVocabulary(train, task.sourceTokenizer(), 1, 100),
+                TrainingData.targetVocabulary(train, task.targetTokenizer(), 1, 100),
+                task.sourceTokenizer(), task.targetTokenizer());
+        System.out.printf(Locale.ROOT, "%s: %,d parameters%n", card.name(), Zoo.parameterCount(model.graph()));
+
+        TrainingSummary s = Trainer.builder().model(model).data(TrainingData.batches(model, train, 32, 20, 1))
+                .maxSteps(options.integer("--steps", 400)).logEvery(100).log(System.out).build().train();
+        System.out.printf(Locale.ROOT, "Trained %d steps in %.0f s.%n", s.steps(), s.seconds());
+
+        List<Translation> out = new Translator(model).translateAll(test.stream().map(SentencePair::source).toList());
+        for (int i = 0; i < 3; i++) {
+            System.out.printf("  %-22s -> %s%n", test.get(i).source(), out.get(i).text());
+        }
+        double em = ExactMatch.percent(out.stream().map(Translation::text).toList(),
+                test.stream().map(SentencePair::target).toList());
+        System.out.printf(Locale.ROOT, "copy exact-match: %.1f%% (%d held-out)%n", em, test.size());
+    }
+}
