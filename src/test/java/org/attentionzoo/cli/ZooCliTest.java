@@ -24,7 +24,8 @@ class ZooCliTest {
     void zooListsEveryCard() {
         CliRun r = run("", "zoo", "--vocab", "100");
         assertEquals(0, r.code(), r.err());
-        for (String card : org.attentionzoo.models.Zoo.CARDS) {
+        for (String card : java.util.stream.Stream.concat(org.attentionzoo.models.Zoo.CARDS.stream(),
+                org.attentionzoo.models.Zoo.CLASSIFIER_CARDS.stream()).toList()) {
             assertTrue(r.out().contains(card), r.out());
         }
     }
