@@ -5,9 +5,6 @@ import org.attentionzoo.layers.attention.AttentionDecoder;
 import org.attentionzoo.layers.attention.LuongAttention;
 import org.attentionzoo.layers.attention.ScoreType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -68,10 +65,7 @@ public final class RnnAttention {
             nIn = h;
         }
         String encoderStates = below;                                                      // [mb, h, tSrc]
-        g.addVertex("context", new LastTimeStepVertex(SOURCE), encoderStates);             // [mb, h]
-        g.addVertex("context_repeated", new DuplicateToTimeSeriesVertex(TARGET_IN), "context"); // [mb, h, tTgt]
-        String targetEmbedded = ZooGraphs.embedding(g, TARGET_EMBEDDING, TARGET_IN, targetVocab, card.embeddingSize());
-        g.addVertex("decoder_input", new MergeVertex(), targetEmbedded, "context_repeated"); // [mb, e + h, tTgt]
+        String decoderInput = ZooGraphs.targetWithContext(g, card, encoderStates, targetVocab); // [mb, e + h, tTgt]
 
         if (card.decoder() == ModelCard.Decoder.BAHDANAU || card.inputFeeding()) {
             // Attention inside the recurrence: one vertex runs the decoder RNN and the attention step by step.
@@ -80,9 +74,9 @@ public final class RnnAttention {
             g.addVertex(ATTENTION, new AttentionDecoder.Builder().style(style)
                     .embeddingSize(card.embeddingSize() + h).encoderSize(h).hiddenSize(h).outputSize(h)
                     .attentionSize(card.attentionSize()).score(ScoreType.parse(card.score())).build(),
-                    ZooGraphs.dropout(g, ATTENTION, "decoder_input", card), encoderStates);
+                    ZooGraphs.dropout(g, ATTENTION, decoderInput, card), encoderStates);
         } else {
-            below = "decoder_input";
+            below = decoderInput;
             nIn = card.embeddingSize() + h;
             for (int i = 0; i < card.decoderLayers(); i++) {
                 String name = "decoder_" + i;

@@ -2,9 +2,6 @@ package org.attentionzoo.models;
 
 import org.attentionzoo.layers.GRU;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -50,12 +47,7 @@ public final class Seq2Seq {
             below = name;
             nIn = card.hiddenSize();
         }
-        g.addVertex("context", new LastTimeStepVertex(SOURCE), below);                 // [mb, h]
-        g.addVertex("context_repeated", new DuplicateToTimeSeriesVertex(TARGET_IN), "context"); // [mb, h, tTgt]
-
-        String targetEmbedded = ZooGraphs.embedding(g, TARGET_EMBEDDING, TARGET_IN, targetVocab, card.embeddingSize());
-        g.addVertex("decoder_input", new MergeVertex(), targetEmbedded, "context_repeated"); // [mb, e + h, tTgt]
-        below = "decoder_input";
+        below = ZooGraphs.targetWithContext(g, card, below, targetVocab);              // [mb, e + h, tTgt]
         nIn = card.embeddingSize() + card.hiddenSize();
         for (int i = 0; i < card.decoderLayers(); i++) {
             String name = "decoder_" + i;

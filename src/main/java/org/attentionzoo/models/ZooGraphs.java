@@ -4,6 +4,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.attentionzoo.layers.SequenceDropout;
@@ -52,6 +55,23 @@ final class ZooGraphs {
     /** Cross entropy on sparse target ids, label-smoothed when the card asks for it. */
     static ILossFunction loss(ModelCard card) {
         return card.labelSmoothing() > 0 ? new LabelSmoothedCrossEntropy(card.labelSmoothing()) : new LossSparseMCXENT();
+    }
+
+    /**
+     * The decoder input of the RNN families: each target embedding joined to the fixed context vector c,
+     * the encoder state at the last real source token, repeated over the target steps (Cho et al. 2014's
+     * s_t = f(s_{t-1}, y_{t-1}, c); DL4J's recurrent layers cannot start from another layer's state).
+     *
+     * @param encoderStates the top encoder layer, [mb, h, tSrc]
+     * @return the name of the merged input, [mb, e + h, tTgt]
+     */
+    static String targetWithContext(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String encoderStates,
+                                    int targetVocab) {
+        g.addVertex("context", new LastTimeStepVertex(GraphNames.SOURCE), encoderStates);                  // [mb, h]
+        g.addVertex("context_repeated", new DuplicateToTimeSeriesVertex(GraphNames.TARGET_IN), "context"); // [mb, h, tTgt]
+        String embedded = embedding(g, GraphNames.TARGET_EMBEDDING, GraphNames.TARGET_IN, targetVocab, card.embeddingSize());
+        g.addVertex("decoder_input", new MergeVertex(), embedded, "context_repeated");                     // [mb, e + h, tTgt]
+        return "decoder_input";
     }
 
     /** Adds a token embedding [mb, 1, t] ids -> [mb, size, t]; returns its name. */
