@@ -54,15 +54,7 @@ public final class CompareAttention {
                 + " constant Adam 0.003, no dropout, greedy decoding%n", steps, hidden);
         System.out.printf("%-16s %12s %10s %12s%n", "model", "parameters", "seconds", "exact match");
         for (String name : cards) {
-            ModelCard shipped = Zoo.card(name);
-            ModelCard.Builder sized = shipped.toBuilder().embeddingSize(64).hiddenSize(hidden).dropout(0.0)
-                    .learningRate(0.003);
-            switch (shipped.family()) {
-                case ATTENTION -> sized.attentionSize(hidden / 2);
-                case TRANSFORMER -> sized.embeddingSize(hidden).ffSize(4 * hidden).schedule("constant").labelSmoothing(0);
-                default -> { }
-            }
-            ModelCard card = sized.build();
+            ModelCard card = SmallCards.resize(Zoo.card(name), name, hidden);
             TranslationModel model = TranslationModel.create(card,
                     TrainingData.sourceVocabulary(train, task.sourceTokenizer(), 1, 10_000),
                     TrainingData.targetVocabulary(train, task.targetTokenizer(), 1, 10_000),

@@ -66,8 +66,7 @@ public final class Quickstart {
         Vocabulary srcVocab = Vocabulary.build(train.stream().map(p -> src.tokenize(p.source())).toList(), 1, 10_000);
         Vocabulary tgtVocab = Vocabulary.build(train.stream().map(p -> tgt.tokenize(p.target())).toList(), 1, 10_000);
         // The shipped card at a size that learns the task within the budget on two cores.
-        ModelCard card = Zoo.card(cardName).toBuilder().name(cardName + "-quickstart")
-                .embeddingSize(64).hiddenSize(128).attentionSize(64).dropout(0.0).learningRate(0.003).build();
+        ModelCard card = SmallCards.resize(Zoo.card(cardName), cardName + "-quickstart", 128);
         TranslationModel model = TranslationModel.create(card, srcVocab, tgtVocab, src, tgt);
         TeacherForcingIterator batches = TeacherForcingIterator.builder().pairs(train)
                 .sourceTokenizer(src).targetTokenizer(tgt).sourceVocab(srcVocab).targetVocab(tgtVocab)
