@@ -40,7 +40,7 @@ public final class Zoo {
      */
     public static ModelCard card(String nameOrPath) throws IOException {
         Path file = Path.of(nameOrPath);
-        if (nameOrPath.endsWith(".json") || Files.exists(file)) {
+        if (nameOrPath.endsWith(".json") || Files.isRegularFile(file)) {
             return ModelCard.load(file);
         }
         String resource = "/models/" + nameOrPath + ".json";

@@ -59,6 +59,16 @@ class ZooCardsTest {
     }
 
     @Test
+    void aFolderNamedLikeACardDoesNotHideTheCard(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(Path.of("luong-general"));
+        try {
+            assertEquals("luong-general", Zoo.card("luong-general").name(), "a run folder named after the card");
+        } finally {
+            Files.deleteIfExists(folder);
+        }
+    }
+
+    @Test
     void unknownCardNameListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Zoo.card("seq2sq"));
         assertTrue(e.getMessage().contains("seq2seq-lstm"), e.getMessage());
