@@ -104,6 +104,29 @@ public final class GradientChecks {
         return new Report(maxRel, maxAbs, ratios);
     }
 
+    /** Random one-hot labels [mb, classes, t] in double precision, seeded. */
+    public static INDArray labels(int mb, int classes, int t, long seed) {
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, mb, classes, t);
+        java.util.Random r = new java.util.Random(seed);
+        for (int i = 0; i < mb; i++) {
+            for (int j = 0; j < t; j++) {
+                labels.putScalar(i, r.nextInt(classes), j, 1.0);
+            }
+        }
+        return labels;
+    }
+
+    /** A [mb, tMax] double mask whose row i has {@code lengths[i]} leading ones. */
+    public static INDArray mask(int tMax, int... lengths) {
+        INDArray m = Nd4j.zeros(DataType.DOUBLE, lengths.length, tMax);
+        for (int i = 0; i < lengths.length; i++) {
+            for (int j = 0; j < lengths[i]; j++) {
+                m.putScalar(i, j, 1.0);
+            }
+        }
+        return m;
+    }
+
     /**
      * Result of {@link #measure}.
      *

@@ -47,9 +47,9 @@ class AttentionDecoderGradientCheckTest {
             }
             INDArray[] in = {Nd4j.rand(DataType.DOUBLE, MB, DEC_IN, T_TGT).subi(0.5).muli(2),
                     Nd4j.rand(DataType.DOUBLE, MB, ENC_IN, T_SRC).subi(0.5).muli(2)};
-            INDArray[] labels = {AttentionGraphs.labels(MB, CLASSES, T_TGT, 9)};
+            INDArray[] labels = {GradientChecks.labels(MB, CLASSES, T_TGT, 9)};
             INDArray[] masks = masked
-                    ? new INDArray[]{AttentionGraphs.mask(T_TGT, 3, 1, 2), AttentionGraphs.mask(T_SRC, 4, 2, 3)}
+                    ? new INDArray[]{GradientChecks.mask(T_TGT, 3, 1, 2), GradientChecks.mask(T_SRC, 4, 2, 3)}
                     : null;
             INDArray[] labelMasks = masked ? new INDArray[]{masks[0]} : null;
             long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.attention;
 
+import org.attentionzoo.layers.GradientChecks;
 import org.attentionzoo.layers.PerLengthSameDiffGraphVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +58,7 @@ class AttentionDecoderReferenceTest {
         enc.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.interval(2, 4)).assign(PADDING_JUNK);
         dec.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.point(2)).assign(PADDING_JUNK);
         INDArray[] in = {dec, enc};
-        INDArray[] masks = {AttentionGraphs.mask(T_TGT, tgtLen), AttentionGraphs.mask(T_SRC, srcLen)};
+        INDArray[] masks = {GradientChecks.mask(T_TGT, tgtLen), GradientChecks.mask(T_SRC, srcLen)};
 
         INDArray out = g.output(false, in, masks)[0];                              // [mb, OUT, tTgt]
         INDArray probed = AlignmentProbe.alignments(g, "att", in, masks);          // [mb, tTgt, tSrc]
@@ -97,7 +98,7 @@ class AttentionDecoderReferenceTest {
         enc.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.interval(2, 4)).assign(PADDING_JUNK);
         dec.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.point(2)).assign(-PADDING_JUNK);
         INDArray[] in = {dec, enc};
-        INDArray[] masks = {AttentionGraphs.mask(T_TGT, 3, 2), AttentionGraphs.mask(T_SRC, 4, 2)};
+        INDArray[] masks = {GradientChecks.mask(T_TGT, 3, 2), GradientChecks.mask(T_SRC, 4, 2)};
         INDArray out = g.output(false, in, masks)[0];
         INDArray probed = AlignmentProbe.alignments(g, "att", in, masks);
 
@@ -122,7 +123,7 @@ class AttentionDecoderReferenceTest {
         ComputationGraph g = graph(style, ScoreType.CONCAT, 13);
         INDArray dec = Nd4j.rand(DataType.DOUBLE, MB, EMB, T_TGT).subi(0.5).muli(2);
         INDArray enc = Nd4j.rand(DataType.DOUBLE, MB, ENC, T_SRC).subi(0.5).muli(2);
-        INDArray[] masks = {Nd4j.ones(DataType.DOUBLE, MB, T_TGT), AttentionGraphs.mask(T_SRC, 4, 3)};
+        INDArray[] masks = {Nd4j.ones(DataType.DOUBLE, MB, T_TGT), GradientChecks.mask(T_SRC, 4, 3)};
         INDArray out = g.output(false, new INDArray[]{dec, enc}, masks)[0].dup();
         INDArray align = AlignmentProbe.alignments(g, "att", new INDArray[]{dec, enc}, masks);
         for (int t = 0; t < T_TGT - 1; t++) {

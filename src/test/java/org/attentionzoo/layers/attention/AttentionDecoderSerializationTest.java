@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.attention;
 
+import org.attentionzoo.layers.GradientChecks;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -36,7 +37,7 @@ class AttentionDecoderSerializationTest {
         ModelSerializer.writeModel(g, file, true);
         ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
         INDArray[] in = {Nd4j.rand(DataType.DOUBLE, 2, 2, 3), Nd4j.rand(DataType.DOUBLE, 2, 3, 4)};
-        INDArray[] masks = {AttentionGraphs.mask(3, 3, 2), AttentionGraphs.mask(4, 4, 2)};
+        INDArray[] masks = {GradientChecks.mask(3, 3, 2), GradientChecks.mask(4, 4, 2)};
         assertEquals(g.output(false, in, masks)[0], restored.output(false, in, masks)[0]);
         assertEquals(AlignmentProbe.alignments(g, "att", in, masks), AlignmentProbe.alignments(restored, "att", in, masks));
         assertEquals(g.params(), restored.params());

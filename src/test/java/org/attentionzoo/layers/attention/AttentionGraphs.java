@@ -67,26 +67,4 @@ final class AttentionGraphs {
         Nd4j.factory().blas().setMaxThreads(1);
     }
 
-    /** Random one-hot labels [mb, classes, t]. */
-    static INDArray labels(int mb, int classes, int t, long seed) {
-        INDArray labels = Nd4j.zeros(DataType.DOUBLE, mb, classes, t);
-        java.util.Random r = new java.util.Random(seed);
-        for (int i = 0; i < mb; i++) {
-            for (int j = 0; j < t; j++) {
-                labels.putScalar(i, r.nextInt(classes), j, 1.0);
-            }
-        }
-        return labels;
-    }
-
-    /** A [mb, tMax] mask whose row i has {@code lengths[i]} leading ones. */
-    static INDArray mask(int tMax, int... lengths) {
-        INDArray m = Nd4j.zeros(DataType.DOUBLE, lengths.length, tMax);
-        for (int i = 0; i < lengths.length; i++) {
-            for (int j = 0; j < lengths[i]; j++) {
-                m.putScalar(i, j, 1.0);
-            }
-        }
-        return m;
-    }
 }

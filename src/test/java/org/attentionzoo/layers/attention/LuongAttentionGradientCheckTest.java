@@ -31,9 +31,9 @@ class LuongAttentionGradientCheckTest {
             ComputationGraph net = AttentionGraphs.withLayersAround(vertex, DEC_IN, ENC_IN, D, D, OUT, CLASSES, 5);
             INDArray[] in = {Nd4j.rand(DataType.DOUBLE, MB, DEC_IN, T_TGT).subi(0.5),
                     Nd4j.rand(DataType.DOUBLE, MB, ENC_IN, T_SRC).subi(0.5)};
-            INDArray[] labels = {AttentionGraphs.labels(MB, CLASSES, T_TGT, 9)};
+            INDArray[] labels = {GradientChecks.labels(MB, CLASSES, T_TGT, 9)};
             INDArray[] masks = masked
-                    ? new INDArray[]{AttentionGraphs.mask(T_TGT, 4, 2, 3), AttentionGraphs.mask(T_SRC, 5, 3, 1)}
+                    ? new INDArray[]{GradientChecks.mask(T_TGT, 4, 2, 3), GradientChecks.mask(T_SRC, 5, 3, 1)}
                     : null;
             INDArray[] labelMasks = masked ? new INDArray[]{masks[0]} : null;
             assertTrue(GradientChecks.passes(net, in, labels, masks, labelMasks), "GradientCheckUtil");

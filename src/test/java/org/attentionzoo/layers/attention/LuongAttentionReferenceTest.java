@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.attention;
 
+import org.attentionzoo.layers.GradientChecks;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,7 +31,7 @@ class LuongAttentionReferenceTest {
         INDArray dec = Nd4j.rand(DataType.DOUBLE, MB, D_DEC, T_TGT).subi(0.5).muli(2);
         INDArray enc = Nd4j.rand(DataType.DOUBLE, MB, D_ENC, T_SRC).subi(0.5).muli(2);
         INDArray decMask = Nd4j.ones(DataType.DOUBLE, MB, T_TGT);
-        INDArray encMask = AttentionGraphs.mask(T_SRC, 4, 2);
+        INDArray encMask = GradientChecks.mask(T_SRC, 4, 2);
         enc.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.interval(2, 4)).assign(123.0); // padding: must not matter
         INDArray[] in = {dec, enc};
         INDArray[] masks = {decMask, encMask};

@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.attention;
 
+import org.attentionzoo.layers.GradientChecks;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -32,7 +33,7 @@ class LuongAttentionSerializationTest {
         ModelSerializer.writeModel(g, file, true);
         ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
         INDArray[] in = {Nd4j.rand(DataType.DOUBLE, 2, 2, 3), Nd4j.rand(DataType.DOUBLE, 2, 3, 4)};
-        INDArray[] masks = {Nd4j.ones(DataType.DOUBLE, 2, 3), AttentionGraphs.mask(4, 4, 2)};
+        INDArray[] masks = {Nd4j.ones(DataType.DOUBLE, 2, 3), GradientChecks.mask(4, 4, 2)};
         assertEquals(g.output(false, in, masks)[0], restored.output(false, in, masks)[0]);
         assertEquals(g.params(), restored.params());
     }

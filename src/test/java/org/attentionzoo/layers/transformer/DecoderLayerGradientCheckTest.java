@@ -29,9 +29,9 @@ class DecoderLayerGradientCheckTest {
             ComputationGraph net = TransformerGraphs.vertexBetween(vertex, DEC_IN, ENC_IN, D, CLASSES, 5);
             EncoderLayerGradientCheckTest.perturbLayerNorms(net);
             INDArray[] in = {TransformerGraphs.random(MB, DEC_IN, T_TGT), TransformerGraphs.random(MB, ENC_IN, T_SRC)};
-            INDArray[] labels = {TransformerGraphs.labels(MB, CLASSES, T_TGT, 9)};
+            INDArray[] labels = {GradientChecks.labels(MB, CLASSES, T_TGT, 9)};
             INDArray[] masks = masked
-                    ? new INDArray[]{TransformerGraphs.mask(T_TGT, 4, 2, 3), TransformerGraphs.mask(T_SRC, 5, 3, 1)}
+                    ? new INDArray[]{GradientChecks.mask(T_TGT, 4, 2, 3), GradientChecks.mask(T_SRC, 5, 3, 1)}
                     : null;
             INDArray[] labelMasks = masked ? new INDArray[]{masks[0]} : null;
             GradientChecks.Report r = GradientChecks.measure(net, in, labels, masks, labelMasks);

@@ -29,8 +29,8 @@ class EncoderLayerGradientCheckTest {
             ComputationGraph net = TransformerGraphs.layerBetween(layer, N_IN, D, CLASSES, 5);
             perturbLayerNorms(net);
             INDArray[] in = {TransformerGraphs.random(MB, N_IN, T)};
-            INDArray[] labels = {TransformerGraphs.labels(MB, CLASSES, T, 9)};
-            INDArray[] masks = masked ? new INDArray[]{TransformerGraphs.mask(T, 4, 2, 3)} : null;
+            INDArray[] labels = {GradientChecks.labels(MB, CLASSES, T, 9)};
+            INDArray[] masks = masked ? new INDArray[]{GradientChecks.mask(T, 4, 2, 3)} : null;
             GradientChecks.Report r = GradientChecks.measure(net, in, labels, masks, masks);
             System.out.println("EncoderLayer " + norm + " " + act + " bias=" + bias + " masked=" + masked + ": " + r);
             assertTrue(r.maxRelError() < GradientChecks.MAX_REL_ERROR, "max rel error " + r.maxRelError());

@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.GradientChecks;
 import org.attentionzoo.layers.attention.AlignmentProbe;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class MaskingTest {
                     .finalLayerNorm(norm == NormPosition.PRE).build();
             ComputationGraph g = TransformerGraphs.layerAlone(layer, D);
             INDArray batch = TransformerGraphs.random(3, D, 6);
-            INDArray mask = TransformerGraphs.mask(6, 6, 3, 5);
+            INDArray mask = GradientChecks.mask(6, 6, 3, 5);
             batch.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.interval(3, 6)).assign(77.0);
             INDArray out = g.output(false, new INDArray[]{batch}, new INDArray[]{mask})[0];
             INDArray alone = batch.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all(), NDArrayIndex.interval(0, 3)).dup();
@@ -78,7 +79,7 @@ class MaskingTest {
         ComputationGraph g = TransformerGraphs.vertexAlone(layer, D);
         INDArray dec = TransformerGraphs.random(2, D, 5);
         INDArray enc = TransformerGraphs.random(2, D, 4);
-        INDArray[] masks = {TransformerGraphs.mask(5, 5, 2), TransformerGraphs.mask(4, 4, 3)};
+        INDArray[] masks = {GradientChecks.mask(5, 5, 2), GradientChecks.mask(4, 4, 3)};
         dec.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.interval(2, 5)).assign(-50.0);
         enc.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.interval(3, 4)).assign(50.0);
         INDArray[] in = {dec, enc};

@@ -23,7 +23,7 @@ class PositionalEncodingTest {
         ComputationGraph g = TransformerGraphs.layerAlone(new PositionalEncoding.Builder().dModel(D).build(), D);
         int t = 7;
         INDArray x = TransformerGraphs.random(2, D, t);
-        INDArray mask = TransformerGraphs.mask(t, 7, 4);
+        INDArray mask = GradientChecks.mask(t, 7, 4);
         INDArray y = g.output(false, new INDArray[]{x}, new INDArray[]{mask})[0];
         for (int b = 0; b < 2; b++) {
             for (int pos = 0; pos < t; pos++) {
@@ -93,8 +93,8 @@ class PositionalEncodingTest {
             }
             ComputationGraph net = TransformerGraphs.layerBetween(b.build(), 3, 4, 3, 5);
             INDArray[] in = {TransformerGraphs.random(3, 3, 4)};
-            INDArray[] labels = {TransformerGraphs.labels(3, 3, 4, 9)};
-            INDArray[] masks = {TransformerGraphs.mask(4, 4, 2, 3)};
+            INDArray[] labels = {GradientChecks.labels(3, 3, 4, 9)};
+            INDArray[] masks = {GradientChecks.mask(4, 4, 2, 3)};
             GradientChecks.Report r = GradientChecks.measure(net, in, labels, masks, masks);
             System.out.println("PositionalEncoding learned=" + learned + ": " + r);
             assertTrue(r.maxRelError() < GradientChecks.MAX_REL_ERROR, "max rel error " + r.maxRelError());

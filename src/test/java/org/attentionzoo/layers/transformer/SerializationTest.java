@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.GradientChecks;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -83,8 +84,8 @@ class SerializationTest {
             assertEquals(conf, ComputationGraphConfiguration.fromYaml(conf.toYaml()));
 
             INDArray[] in = {ids(2, 5, 7, 1), ids(2, 4, 7, 2)};
-            INDArray[] masks = {TransformerGraphs.mask(5, 5, 3).castTo(DataType.FLOAT),
-                    TransformerGraphs.mask(4, 4, 2).castTo(DataType.FLOAT)};
+            INDArray[] masks = {GradientChecks.mask(5, 5, 3).castTo(DataType.FLOAT),
+                    GradientChecks.mask(4, 4, 2).castTo(DataType.FLOAT)};
             INDArray labels = Nd4j.zeros(DataType.FLOAT, 2, 7, 4);
             labels.putScalar(0, 1, 0, 1);
             g.fit(new org.nd4j.linalg.dataset.MultiDataSet(in, new INDArray[]{labels.addi(1.0 / 7)}, masks,

@@ -95,29 +95,6 @@ final class TransformerGraphs {
         return g;
     }
 
-    /** Random one-hot labels [mb, classes, t]. */
-    static INDArray labels(int mb, int classes, int t, long seed) {
-        INDArray labels = Nd4j.zeros(DataType.DOUBLE, mb, classes, t);
-        Random r = new Random(seed);
-        for (int i = 0; i < mb; i++) {
-            for (int j = 0; j < t; j++) {
-                labels.putScalar(i, r.nextInt(classes), j, 1.0);
-            }
-        }
-        return labels;
-    }
-
-    /** A [mb, tMax] mask whose row i has {@code lengths[i]} leading ones. */
-    static INDArray mask(int tMax, int... lengths) {
-        INDArray m = Nd4j.zeros(DataType.DOUBLE, lengths.length, tMax);
-        for (int i = 0; i < lengths.length; i++) {
-            for (int j = 0; j < lengths[i]; j++) {
-                m.putScalar(i, j, 1.0);
-            }
-        }
-        return m;
-    }
-
     /** Uniform values in [-1, 1). */
     static INDArray random(long... shape) {
         return Nd4j.rand(DataType.DOUBLE, shape).subi(0.5).muli(2);
