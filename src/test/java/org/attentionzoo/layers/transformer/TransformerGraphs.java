@@ -17,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.util.Random;
 
 /** Small graphs around the Transformer layers, in double precision, for gradient checks and comparisons. */
 final class TransformerGraphs {
