@@ -5,18 +5,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Packs token-id sequences into the padded [mb, 1, t] id arrays and [mb, t] masks the graphs take. */
-final class Batches {
+public final class Batches {
 
     private Batches() {
     }
 
     /** @return {ids [mb, 1, tMax], mask [mb, tMax]}, padding with id 0 (PAD) and mask 0 */
-    static INDArray[] padded(int[][] sequences) {
+    public static INDArray[] padded(int[][] sequences) {
         return padded(sequences, 1);
     }
 
     /** As {@link #padded(int[][])}, padded to at least {@code minLength} steps. */
-    static INDArray[] padded(int[][] sequences, int minLength) {
+    public static INDArray[] padded(int[][] sequences, int minLength) {
         int t = Math.max(1, minLength);
         for (int[] s : sequences) {
             t = Math.max(t, s.length);

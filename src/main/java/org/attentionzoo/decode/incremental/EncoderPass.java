@@ -1,0 +1,63 @@
+package org.attentionzoo.decode.incremental;
+
+import org.attentionzoo.data.Vocabulary;
+import org.attentionzoo.decode.Batches;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs a zoo graph's encoder once on a batch of sources and returns the activations of chosen vertices.
+ *
+ * <p>DL4J runs a ComputationGraph whole, so the target input gets BOS alone: the decoder side then costs
+ * one step, and the source-side activations are exactly those of any teacher-forced pass (nothing on the
+ * source side reads the target). Inference mode: dropout is off.
+ */
+public final class EncoderPass {
+
+    private EncoderPass() {
+    }
+
+    /**
+     * @param sources  source ids per sentence, none empty
+     * @param vertices names of the vertices whose activations are wanted
+     * @return per name, its activations (detached from any workspace), e.g. [mb, h, tSrc] for a recurrent layer;
+     * plus {@link #SOURCE_MASK} → the source mask [mb, tSrc] (1 for real tokens, 0 for padding)
+     */
+    public static Map<String, INDArray> run(ComputationGraph graph, int[][] sources, String... vertices) {
+        int mb = sources.length;
+        for (int[] s : sources) {
+            if (s.length == 0) {
+                throw new IllegalArgumentException("empty source sentence");
+            }
+        }
+        INDArray[] src = Batches.padded(sources);
+        INDArray srcMask = src[1];
+        INDArray tgt = Nd4j.valueArrayOf(new long[]{mb, 1, 1}, (float) Vocabulary.BOS_ID, DataType.FLOAT);
+        INDArray tgtMask = Nd4j.ones(DataType.FLOAT, mb, 1);
+        Map<String, INDArray> all;
+        graph.setLayerMaskArrays(new INDArray[]{srcMask, tgtMask}, null);
+        try {
+            all = graph.feedForward(new INDArray[]{src[0], tgt}, false, false);
+        } finally {
+            graph.clearLayerMaskArrays();
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String v : vertices) {
+            INDArray a = all.get(v);
+            if (a == null) {
+                throw new IllegalArgumentException("the graph has no vertex \"" + v + "\"");
+            }
+            out.put(v, a);
+        }
+        out.put(SOURCE_MASK, srcMask.castTo(graph.params().dataType()));
+        return out;
+    }
+
+    /** Key of the source mask in {@link #run}'s result. */
+    public static final String SOURCE_MASK = "source_mask";
+}

@@ -1,0 +1,42 @@
+package org.attentionzoo.decode.incremental;
+
+/**
+ * One model family's decoder, run one target step at a time from cached state: the encoder runs once
+ * per sentence ({@link #encode}), and each step feeds one token to the state the previous step left.
+ * {@link IncrementalStepModel} turns this into a {@link org.attentionzoo.decode.StepModel}, so greedy
+ * decoding and beam search use it unchanged.
+ *
+ * <p>An implementation computes exactly what the model's training graph computes at the last position
+ * of a teacher-forced prefix (its tests compare the two), but does O(1) decoder work per step instead
+ * of re-running the graph on the prefix.
+ */
+public interface IncrementalDecoder {
+
+    /**
+     * Runs the encoder once.
+     *
+     * @param sources source ids per sentence, none empty
+     * @return whatever the steps read of the sources (encoder states, source masks, precomputed
+     * attention keys), one row per sentence
+     */
+    RowState encode(int[][] sources);
+
+    /**
+     * The decoder state before any target token has been fed, one row per entry of {@code sentences}.
+     *
+     * @param encoded   what {@link #encode} returned
+     * @param sentences row indices into {@code encoded}, repeats allowed
+     */
+    RowState initialState(RowState encoded, int[] sentences);
+
+    /**
+     * Feeds one token per row and returns the next-token distribution and the state after that token.
+     *
+     * @param encoded   what {@link #encode} returned
+     * @param sentences per row of {@code state}, the row of {@code encoded} it belongs to
+     * @param state     the decoder state, one row per entry of {@code sentences}
+     * @param tokens    the token fed to each row (BOS at the first step)
+     * @return log p(y | prefix + token, source) per row, and the state after {@code tokens}
+     */
+    StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens);
+}

@@ -1,0 +1,156 @@
+package org.attentionzoo.decode.incremental;
+
+import org.attentionzoo.decode.StepModel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link StepModel} of an {@link IncrementalDecoder}: the encoder runs once per {@link #start}, and a
+ * prefix's decoder state is kept until the next call, so extending a prefix by one token costs one
+ * decoder step. Greedy decoding and beam search ask exactly for such extensions; a prefix whose parent is
+ * not cached (any other caller) is rebuilt from BOS, one step per token, so every request is answered.
+ */
+public final class IncrementalStepModel implements StepModel {
+
+    private final IncrementalDecoder decoder;
+
+    public IncrementalStepModel(IncrementalDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    @Override
+    public Session start(int[][] sources) {
+        for (int[] s : sources) {
+            if (s.length == 0) {
+                throw new IllegalArgumentException("empty source sentence");
+            }
+        }
+        return new CachedSession(decoder.encode(sources), sources.length);
+    }
+
+    /** A (sentence, prefix) pair as a map key. */
+    private record Key(int sentence, int[] prefix) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.sentence == sentence && Arrays.equals(k.prefix, prefix);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * sentence + Arrays.hashCode(prefix);
+        }
+
+        Key parent() {
+            return new Key(sentence, Arrays.copyOf(prefix, prefix.length - 1));
+        }
+    }
+
+    /** Row {@code row} of a batched state. */
+    private record Slot(RowState batch, int row) {
+    }
+
+    private final class CachedSession implements Session {
+
+        private final RowState encoded;
+        private final int sentenceCount;
+        private Map<Key, Slot> cache = new HashMap<>();
+
+        CachedSession(RowState encoded, int sentenceCount) {
+            this.encoded = encoded;
+            this.sentenceCount = sentenceCount;
+        }
+
+        @Override
+        public double[][] logProbs(int[] sentences, int[][] prefixes) {
+            if (sentences.length != prefixes.length) {
+                throw new IllegalArgumentException(sentences.length + " sentences but " + prefixes.length + " prefixes");
+            }
+            Key[] keys = new Key[sentences.length];
+            for (int i = 0; i < keys.length; i++) {
+                if (sentences[i] < 0 || sentences[i] >= sentenceCount) {
+                    throw new IllegalArgumentException("sentence " + sentences[i] + " of " + sentenceCount);
+                }
+                if (prefixes[i].length == 0) {
+                    throw new IllegalArgumentException("empty prefix; a prefix starts with BOS");
+                }
+                keys[i] = new Key(sentences[i], prefixes[i].clone());
+            }
+            Map<Key, Slot> next = new HashMap<>();
+            double[][] out = advance(keys, next);
+            cache = next;
+            return out;
+        }
+
+        /**
+         * Runs one decoder step for each key from its parent's state, grouped by the batch the parent
+         * lives in; records each key's new state in {@code next}.
+         */
+        private double[][] advance(Key[] keys, Map<Key, Slot> next) {
+            Map<RowState, List<Integer>> groups = new IdentityHashMap<>();
+            Map<RowState, List<Integer>> parentRows = new IdentityHashMap<>();
+            List<Integer> fromStart = new ArrayList<>();
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i].prefix.length == 1) {
+                    fromStart.add(i);
+                    continue;
+                }
+                Slot parent = parentSlot(keys[i].parent());
+                groups.computeIfAbsent(parent.batch, b -> new ArrayList<>()).add(i);
+                parentRows.computeIfAbsent(parent.batch, b -> new ArrayList<>()).add(parent.row);
+            }
+            double[][] out = new double[keys.length][];
+            if (!fromStart.isEmpty()) {
+                int[] sentences = sentencesOf(keys, fromStart);
+                step(keys, fromStart, decoder.initialState(encoded, sentences), out, next);
+            }
+            for (Map.Entry<RowState, List<Integer>> g : groups.entrySet()) {
+                int[] rows = parentRows.get(g.getKey()).stream().mapToInt(Integer::intValue).toArray();
+                step(keys, g.getValue(), g.getKey().select(rows), out, next);
+            }
+            return out;
+        }
+
+        private void step(Key[] keys, List<Integer> members, RowState state, double[][] out, Map<Key, Slot> next) {
+            int[] sentences = sentencesOf(keys, members);
+            int[] tokens = new int[members.size()];
+            for (int j = 0; j < tokens.length; j++) {
+                int[] p = keys[members.get(j)].prefix;
+                tokens[j] = p[p.length - 1];
+            }
+            StepOutput result = decoder.step(encoded, sentences, state, tokens);
+            INDArray logProbs = result.logProbs();
+            double[][] rows = logProbs.toDoubleMatrix();
+            for (int j = 0; j < tokens.length; j++) {
+                out[members.get(j)] = rows[j];
+                next.put(keys[members.get(j)], new Slot(result.state(), j));
+            }
+        }
+
+        /** The cached state of a prefix, rebuilt from BOS when it is not cached. */
+        private Slot parentSlot(Key key) {
+            Slot cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            Map<Key, Slot> rebuilt = new HashMap<>();
+            advance(new Key[]{key}, rebuilt);
+            Slot slot = rebuilt.get(key);
+            cache.put(key, slot);
+            return slot;
+        }
+
+        private int[] sentencesOf(Key[] keys, List<Integer> members) {
+            int[] s = new int[members.size()];
+            for (int j = 0; j < s.length; j++) {
+                s[j] = keys[members.get(j)].sentence;
+            }
+            return s;
+        }
+    }
+}

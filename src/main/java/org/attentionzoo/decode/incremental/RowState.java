@@ -1,0 +1,112 @@
+package org.attentionzoo.decode.incremental;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Named tensors whose first dimension indexes the same rows (sentences, or beam hypotheses): encoder
+ * output, LSTM states, a Transformer's cached keys and values. Immutable; {@link #select} gathers rows,
+ * which is how a beam's surviving hypotheses take their parents' state.
+ */
+public final class RowState {
+
+    private final int rows;
+    private final Map<String, INDArray> tensors;
+
+    private RowState(int rows, Map<String, INDArray> tensors) {
+        this.rows = rows;
+        this.tensors = Collections.unmodifiableMap(tensors);
+    }
+
+    /** A builder for a state of {@code rows} rows. */
+    public static Builder builder(int rows) {
+        return new Builder(rows);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    /** @throws IllegalArgumentException if there is no tensor of that name */
+    public INDArray get(String name) {
+        INDArray t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no state tensor \"" + name + "\"; have " + tensors.keySet());
+        }
+        return t;
+    }
+
+    public boolean has(String name) {
+        return tensors.containsKey(name);
+    }
+
+    /** Rows {@code indices[0]}, {@code indices[1]}, … of every tensor (repeats allowed), as a new state. */
+    public RowState select(int[] indices) {
+        if (isIdentity(indices)) {
+            return this;
+        }
+        Builder b = new Builder(indices.length);
+        tensors.forEach((name, t) -> b.put(name, selectRows(t, indices)));
+        return b.build();
+    }
+
+    /** Rows {@code indices} of one tensor whose first dimension indexes rows; a new c-order array. */
+    public static INDArray selectRows(INDArray t, int[] indices) {
+        long[] shape = t.shape();
+        long rest = t.length() / shape[0];
+        INDArray flat = t.dup('c').reshape('c', shape[0], rest);
+        INDArray picked = Nd4j.pullRows(flat, 1, indices, 'c');
+        shape = shape.clone();
+        shape[0] = indices.length;
+        return picked.reshape('c', shape);
+    }
+
+    private boolean isIdentity(int[] indices) {
+        if (indices.length != rows) {
+            return false;
+        }
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("RowState(" + rows + " rows");
+        tensors.forEach((k, v) -> s.append(", ").append(k).append(java.util.Arrays.toString(v.shape())));
+        return s.append(')').toString();
+    }
+
+    /** Collects the tensors of a state; each must have {@code rows} rows. */
+    public static final class Builder {
+        private final int rows;
+        private final Map<String, INDArray> tensors = new LinkedHashMap<>();
+
+        private Builder(int rows) {
+            this.rows = rows;
+        }
+
+        /** @throws IllegalArgumentException if the tensor's first dimension is not the row count */
+        public Builder put(String name, INDArray tensor) {
+            Objects.requireNonNull(tensor, name);
+            if (tensor.rank() == 0 || tensor.size(0) != rows) {
+                throw new IllegalArgumentException("state tensor \"" + name + "\" has shape "
+                        + java.util.Arrays.toString(tensor.shape()) + ", expected " + rows + " rows first");
+            }
+            tensors.put(name, tensor);
+            return this;
+        }
+
+        public RowState build() {
+            return new RowState(rows, new LinkedHashMap<>(tensors));
+        }
+    }
+}
