@@ -17,7 +17,12 @@ final class DecodingOptions {
     @Option(names = "--replace-unk", description = "Replace each <unk> in the output by the source word it attended to most.")
     boolean replaceUnk;
 
+    @Option(names = "--uncached", description = "Run the whole model on every prefix instead of the cached decoder "
+            + "(encoder once, one decoder step per token): same output, slower; for checks and timing.")
+    boolean uncached;
+
     Decoding decoding() {
-        return Decoding.beam(beam).alpha(alpha == null ? BeamSearch.DEFAULT_ALPHA : alpha).replaceUnk(replaceUnk);
+        return Decoding.beam(beam).alpha(alpha == null ? BeamSearch.DEFAULT_ALPHA : alpha).replaceUnk(replaceUnk)
+                .cached(!uncached);
     }
 }

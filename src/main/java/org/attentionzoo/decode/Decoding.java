@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param alpha      α ≥ 0 of {@link BeamSearch#lengthPenalty}; no effect when K = 1
  * @param limit      the longest output per source length
  * @param replaceUnk whether to replace {@code <unk>} outputs
+ * @param cached     whether to decode with the model's cached step model (encoder once per sentence, one
+ *                   decoder step per token; see {@link StepModels}) where its family has one, or with
+ *                   {@link GraphStepModel} (the whole graph on every prefix) — same results, for checks and timing
  */
-public record Decoding(int beamSize, double alpha, LengthLimit limit, boolean replaceUnk) {
+public record Decoding(int beamSize, double alpha, LengthLimit limit, boolean replaceUnk, boolean cached) {
 
     public Decoding {
         if (beamSize < 1) {
@@ -33,23 +36,31 @@ public record Decoding(int beamSize, double alpha, LengthLimit limit, boolean re
         return beam(1);
     }
 
-    /** Beam size {@code k}, α = {@link BeamSearch#DEFAULT_ALPHA}, the default length limit, {@code <unk>} kept. */
+    /**
+     * Beam size {@code k}, α = {@link BeamSearch#DEFAULT_ALPHA}, the default length limit, {@code <unk>} kept,
+     * cached decoding.
+     */
     public static Decoding beam(int k) {
-        return new Decoding(k, BeamSearch.DEFAULT_ALPHA, LengthLimit.DEFAULT, false);
+        return new Decoding(k, BeamSearch.DEFAULT_ALPHA, LengthLimit.DEFAULT, false, true);
     }
 
     /** This decoding with length-penalty α. */
     public Decoding alpha(double a) {
-        return new Decoding(beamSize, a, limit, replaceUnk);
+        return new Decoding(beamSize, a, limit, replaceUnk, cached);
     }
 
     /** This decoding with another length limit. */
     public Decoding limit(LengthLimit l) {
-        return new Decoding(beamSize, alpha, l, replaceUnk);
+        return new Decoding(beamSize, alpha, l, replaceUnk, cached);
     }
 
     /** This decoding with {@code <unk>} replacement on or off. */
     public Decoding replaceUnk(boolean on) {
-        return new Decoding(beamSize, alpha, limit, on);
+        return new Decoding(beamSize, alpha, limit, on, cached);
+    }
+
+    /** This decoding with the cached step model on, or off ({@link GraphStepModel}). */
+    public Decoding cached(boolean on) {
+        return new Decoding(beamSize, alpha, limit, replaceUnk, on);
     }
 }

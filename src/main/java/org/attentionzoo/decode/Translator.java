@@ -44,7 +44,7 @@ public final class Translator {
     public Translator(TranslationModel model, Decoding decoding) {
         this.model = model;
         this.decoding = decoding;
-        this.stepModel = new GraphStepModel(model.graph());
+        this.stepModel = StepModels.of(model.card(), model.graph(), decoding.cached());
         this.alignmentVertex = model.alignmentVertex();
         if (decoding.replaceUnk() && alignmentVertex == null) {
             throw new IllegalArgumentException("<unk> replacement needs an attention model; "

@@ -1,0 +1,25 @@
+package org.attentionzoo.decode;
+
+import org.attentionzoo.models.ModelCard;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * Picks the {@link StepModel} for a model: the cached one of its family (encoder once per sentence, one
+ * decoder step per generated token, see {@link org.attentionzoo.decode.incremental.IncrementalDecoder})
+ * when there is one, else {@link GraphStepModel}, which runs the whole graph on every prefix.
+ */
+public final class StepModels {
+
+    private StepModels() {
+    }
+
+    /** The fastest step model for this card's graph. */
+    public static StepModel of(ModelCard card, ComputationGraph graph) {
+        return new GraphStepModel(graph);
+    }
+
+    /** {@link #of} when {@code cached}, else {@link GraphStepModel}. */
+    public static StepModel of(ModelCard card, ComputationGraph graph, boolean cached) {
+        return cached ? of(card, graph) : new GraphStepModel(graph);
+    }
+}
