@@ -55,7 +55,7 @@ import java.util.Objects;
  * <p>Implementation: the fused op's backprop is wrong in M2.1 (same test), so the time loop is unrolled
  * into elementary SameDiff ops, one graph per sequence length ({@link PerLengthSameDiffLayer}); the input
  * projections of all steps are one matrix product. {@code GRUReferenceTest} compares the layer with a
- * step-by-step INDArray GRU, {@code GRUGradientCheckTest} checks its gradients.
+ * step-by-step INDArray GRU ({@link GruCell}), {@code GRUGradientCheckTest} checks its gradients.
  *
  * <p>Masks: the time mask [mb, T] is passed on unchanged. Because a padded step carries the state, padding
  * may be anywhere (start or end): the outputs at real steps equal those of the sequence without its padding,

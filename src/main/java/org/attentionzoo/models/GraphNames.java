@@ -15,6 +15,18 @@ public final class GraphNames {
     public static final String TARGET_EMBEDDING = "target_embedding";
     /** Softmax over the target vocabulary, shape [mb, vTgt, tTgt]; its nOut is the target vocabulary size. */
     public static final String OUTPUT = "output";
+    /**
+     * RNN families: the top encoder layer's state at the last real source token, [mb, h], the fixed
+     * context vector c that joins every decoder input.
+     */
+    public static final String CONTEXT = "context";
+    /** RNN families: each target embedding joined to the context, [mb, e + h, tTgt]. */
+    public static final String DECODER_INPUT = "decoder_input";
+
+    /** RNN families: decoder layer {@code i} (0 at the bottom). */
+    public static String decoderLayer(int i) {
+        return "decoder_" + i;
+    }
 
     private GraphNames() {
     }

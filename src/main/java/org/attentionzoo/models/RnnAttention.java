@@ -79,7 +79,7 @@ public final class RnnAttention {
             below = decoderInput;
             nIn = card.embeddingSize() + h;
             for (int i = 0; i < card.decoderLayers(); i++) {
-                String name = "decoder_" + i;
+                String name = decoderLayer(i);
                 g.addLayer(name, new LSTM.Builder().nIn(nIn).nOut(h).activation(Activation.TANH).build(),
                         ZooGraphs.dropout(g, name, below, card));
                 below = name;

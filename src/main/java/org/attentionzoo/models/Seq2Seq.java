@@ -50,7 +50,7 @@ public final class Seq2Seq {
         below = ZooGraphs.targetWithContext(g, card, below, targetVocab);              // [mb, e + h, tTgt]
         nIn = card.embeddingSize() + card.hiddenSize();
         for (int i = 0; i < card.decoderLayers(); i++) {
-            String name = "decoder_" + i;
+            String name = decoderLayer(i);
             g.addLayer(name, rnn(card, nIn), ZooGraphs.dropout(g, name, below, card));
             below = name;
             nIn = card.hiddenSize();

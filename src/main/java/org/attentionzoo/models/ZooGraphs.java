@@ -67,11 +67,11 @@ final class ZooGraphs {
      */
     static String targetWithContext(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String encoderStates,
                                     int targetVocab) {
-        g.addVertex("context", new LastTimeStepVertex(GraphNames.SOURCE), encoderStates);                  // [mb, h]
-        g.addVertex("context_repeated", new DuplicateToTimeSeriesVertex(GraphNames.TARGET_IN), "context"); // [mb, h, tTgt]
+        g.addVertex(GraphNames.CONTEXT, new LastTimeStepVertex(GraphNames.SOURCE), encoderStates);         // [mb, h]
+        g.addVertex("context_repeated", new DuplicateToTimeSeriesVertex(GraphNames.TARGET_IN), GraphNames.CONTEXT); // [mb, h, tTgt]
         String embedded = embedding(g, GraphNames.TARGET_EMBEDDING, GraphNames.TARGET_IN, targetVocab, card.embeddingSize());
-        g.addVertex("decoder_input", new MergeVertex(), embedded, "context_repeated");                     // [mb, e + h, tTgt]
-        return "decoder_input";
+        g.addVertex(GraphNames.DECODER_INPUT, new MergeVertex(), embedded, "context_repeated");            // [mb, e + h, tTgt]
+        return GraphNames.DECODER_INPUT;
     }
 
     /** Adds a token embedding [mb, 1, t] ids -> [mb, size, t]; returns its name. */

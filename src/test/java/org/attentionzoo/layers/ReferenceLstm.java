@@ -3,10 +3,10 @@ package org.attentionzoo.layers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Step-by-step LSTM in plain INDArray math, independent of SameDiff, for checking {@link BiLSTM}:
+ * Step-by-step LSTM in plain INDArray math ({@link LstmCell}, gate blocks [i | f | g | o]), independent of
+ * SameDiff, for checking {@link BiLSTM}:
  * <pre>
  *   z = x Wx + h Wr + b, gate blocks [i | f | g | o];  i, f, o = sigma(.), g = tanh(.)
  *   c' = f ⊙ c + i ⊙ g,   h' = o ⊙ tanh(c'),   h_0 = c_0 = 0
@@ -29,29 +29,19 @@ final class ReferenceLstm {
      */
     static INDArray run(INDArray x, int[] lengths, INDArray wx, INDArray wr, INDArray b, boolean backward) {
         long t = x.size(2);
-        int n = (int) wr.size(0);
+        LstmCell cell = new LstmCell(LstmCell.GateLayout.LSTM_LAYER_OP, wr, b, wx);
+        int n = cell.hiddenSize();
         INDArray out = Nd4j.zeros(x.dataType(), x.size(0), n, t);
         for (int e = 0; e < lengths.length; e++) {
-            INDArray h = Nd4j.zeros(x.dataType(), 1, n);
-            INDArray c = Nd4j.zeros(x.dataType(), 1, n);
+            LstmCell.State state = cell.zeroState(1);
             for (int k = 0; k < lengths[e]; k++) {
                 int s = backward ? lengths[e] - 1 - k : k;
                 INDArray xt = x.get(NDArrayIndex.interval(e, e + 1), NDArrayIndex.all(), NDArrayIndex.point(s))
                         .reshape(1, x.size(1));
-                INDArray z = xt.mmul(wx).add(h.mmul(wr)).addRowVector(b);
-                INDArray i = Transforms.sigmoid(gate(z, 0, n));
-                INDArray f = Transforms.sigmoid(gate(z, 1, n));
-                INDArray g = Transforms.tanh(gate(z, 2, n));
-                INDArray o = Transforms.sigmoid(gate(z, 3, n));
-                c = f.mul(c).add(i.mul(g));
-                h = o.mul(Transforms.tanh(c));
-                out.get(NDArrayIndex.point(e), NDArrayIndex.all(), NDArrayIndex.point(s)).assign(h.reshape(n));
+                state = cell.step(state, xt);
+                out.get(NDArrayIndex.point(e), NDArrayIndex.all(), NDArrayIndex.point(s)).assign(state.h().reshape(n));
             }
         }
         return out;
-    }
-
-    private static INDArray gate(INDArray a, int k, int n) {
-        return a.get(NDArrayIndex.all(), NDArrayIndex.interval((long) k * n, (long) (k + 1) * n)).dup();
     }
 }

@@ -16,6 +16,11 @@ import java.util.Map;
  * {@link #prepareKeys} and reused for every query, which matters when the queries come one step at a
  * time inside a recurrent decoder.
  *
+ * <p>Each function is written twice, side by side: in SameDiff, for the graphs, and in eager INDArray
+ * math with the same shapes, for decoding one target step at a time from cached encoder states
+ * ({@code org.attentionzoo.decode.incremental}). The two compute the same function; the incremental
+ * decoders' tests compare them through whole models.
+ *
  * <p>Implementations are stateless apart from their sizes; their parameters live in the enclosing
  * layer's parameter table. Keys contain no underscore: DL4J splits "vertex_param" at the underscore.
  */
@@ -41,4 +46,21 @@ public interface AttentionScore {
      * @return scores e [mb, tQ, tK]
      */
     SDVariable scores(SameDiff sd, SDVariable queries, SDVariable preparedKeys, Map<String, SDVariable> params);
+
+    /**
+     * {@link #prepareKeys(SameDiff, SDVariable, Map)} on arrays.
+     *
+     * @param keys   [mb, tK, dK]
+     * @param params the enclosing layer's parameter table
+     */
+    INDArray prepareKeys(INDArray keys, Map<String, INDArray> params);
+
+    /**
+     * {@link #scores(SameDiff, SDVariable, SDVariable, Map)} on arrays.
+     *
+     * @param queries      [mb, tQ, dQ]
+     * @param preparedKeys the result of {@link #prepareKeys(INDArray, Map)}
+     * @return scores e [mb, tQ, tK]
+     */
+    INDArray scores(INDArray queries, INDArray preparedKeys, Map<String, INDArray> params);
 }

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
@@ -60,6 +61,22 @@ public class ConcatScore implements AttentionScore {
         SDVariable q = Projections.apply(sd, queries, params.get(W_Q), false, queryDim); // [mb, tQ, dA]
         SDVariable sum = sd.expandDims(q, 2).add(sd.expandDims(projectedKeys, 1));      // [mb, tQ, tK, dA]
         return sd.math().tanh(sum).mul(params.get(V_A)).sum(3);                           // [mb, tQ, tK]
+    }
+
+    @Override
+    public INDArray prepareKeys(INDArray keys, Map<String, INDArray> params) {
+        return Projections.apply(keys, params.get(W_K), false);                      // W_k h̄_s: [mb, tK, dA]
+    }
+
+    @Override
+    public INDArray scores(INDArray queries, INDArray projectedKeys, Map<String, INDArray> params) {
+        INDArray q = Projections.apply(queries, params.get(W_Q), false);             // [mb, tQ, dA]
+        long mb = q.size(0);
+        long tQ = q.size(1);
+        long tK = projectedKeys.size(1);
+        INDArray sum = q.reshape(mb, tQ, 1, attentionDim)
+                .add(projectedKeys.reshape(mb, 1, tK, attentionDim));                // [mb, tQ, tK, dA]
+        return Transforms.tanh(sum, false).muli(params.get(V_A)).sum(3);            // [mb, tQ, tK]
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 
@@ -41,6 +42,16 @@ public final class DotScore implements AttentionScore {
     @Override
     public SDVariable scores(SameDiff sd, SDVariable queries, SDVariable keys, Map<String, SDVariable> params) {
         return sd.mmul(queries, keys, false, true, false);                           // [mb, tQ, tK]
+    }
+
+    @Override
+    public INDArray prepareKeys(INDArray keys, Map<String, INDArray> params) {
+        return keys;
+    }
+
+    @Override
+    public INDArray scores(INDArray queries, INDArray keys, Map<String, INDArray> params) {
+        return Nd4j.matmul(queries, keys, false, true, false);                      // [mb, tQ, tK]
     }
 
     @Override

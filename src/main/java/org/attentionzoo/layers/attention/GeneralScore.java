@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 
@@ -45,6 +46,16 @@ public final class GeneralScore implements AttentionScore {
     @Override
     public SDVariable scores(SameDiff sd, SDVariable queries, SDVariable projectedKeys, Map<String, SDVariable> params) {
         return sd.mmul(queries, projectedKeys, false, true, false);                  // [mb, tQ, tK]
+    }
+
+    @Override
+    public INDArray prepareKeys(INDArray keys, Map<String, INDArray> params) {
+        return Projections.apply(keys, params.get(W_A), true);                      // (W_a h̄_s)ᵀ: [mb, tK, dQ]
+    }
+
+    @Override
+    public INDArray scores(INDArray queries, INDArray projectedKeys, Map<String, INDArray> params) {
+        return Nd4j.matmul(queries, projectedKeys, false, true, false);             // [mb, tQ, tK]
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.attentionzoo.layers.attention;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Alignment weights from scores: a_ts = softmax_s(e_ts) over the real source positions only,
@@ -55,5 +57,18 @@ public final class MaskedSoftmax {
      * @param blocked 0 on real positions, {@value #NEGATIVE_INFINITY_STANDIN} on padding, [mb, 1, tK]
      */
     public record Prepared(SDVariable keep, SDVariable blocked) {
+    }
+
+    /**
+     * {@link #apply(SameDiff, SDVariable, SDVariable)} on arrays.
+     *
+     * @param scores [mb, tQ, tK]
+     * @param mask   [mb, tK], 1 for real source positions, 0 for padding
+     * @return weights [mb, tQ, tK]
+     */
+    public static INDArray apply(INDArray scores, INDArray mask) {
+        INDArray keep = mask.castTo(scores.dataType()).reshape('c', mask.size(0), 1, mask.size(1)); // [mb, 1, tK]
+        INDArray blocked = keep.rsub(1.0).muli(NEGATIVE_INFINITY_STANDIN);                         // 0 or -1e9
+        return Nd4j.nn().softmax(scores.add(blocked), 2).muli(keep);                             // [mb, tQ, tK]
     }
 }

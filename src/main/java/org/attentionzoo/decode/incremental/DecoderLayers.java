@@ -1,0 +1,103 @@
+package org.attentionzoo.decode.incremental;
+
+import org.attentionzoo.layers.GRU;
+import org.attentionzoo.layers.GruCell;
+import org.attentionzoo.layers.LstmCell;
+import org.attentionzoo.models.GraphNames;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.params.LSTMParamInitializer;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The stacked decoder RNN of the RNN families, layers {@link GraphNames#decoderLayer decoder_0 …
+ * decoder_{L−1}}, run one step: layer l maps its input x^l (x^0 the decoder input, x^{l+1} = h^l) and its
+ * own previous state to its next state,
+ * <pre>
+ *   (h^l_t, c^l_t) = LSTM(x^l_t, h^l_{t−1}, c^l_{t−1})     DL4J's built-in LSTM layer ({@link LstmCell}, layout
+ *                                                        {@link LstmCell.GateLayout#DL4J_LSTM})
+ *   h^l_t = GRU(x^l_t, h^l_{t−1})                          the zoo's SameDiff {@link GRU} ({@link GruCell})
+ * </pre>
+ * with zero initial states, as the layers start every sequence. Dropout layers between them are the
+ * identity at inference and are skipped. The state of layer l is kept as {@code h<l>} (and {@code c<l>} for
+ * an LSTM), each [rows, H].
+ */
+final class DecoderLayers {
+
+    private final LstmCell[] lstm;
+    private final GruCell[] gru;
+
+    /** @param count the number of decoder layers (the card's decoderLayers) */
+    DecoderLayers(ComputationGraph graph, int count) {
+        lstm = new LstmCell[count];
+        gru = new GruCell[count];
+        for (int l = 0; l < count; l++) {
+            String name = GraphNames.decoderLayer(l);
+            if (graph.getLayer(name) == null) {
+                throw new IllegalArgumentException("the graph has no layer \"" + name + "\"");
+            }
+            org.deeplearning4j.nn.api.Layer layer = graph.getLayer(name);
+            Object conf = layer.conf().getLayer();
+            if (conf instanceof LSTM c) {
+                if (!(c.getActivationFn() instanceof ActivationTanH) || !(c.getGateActivationFn() instanceof ActivationSigmoid)) {
+                    throw new IllegalArgumentException("decoder layer \"" + name + "\": only tanh LSTMs with sigmoid gates "
+                            + "can be stepped; got " + c.getActivationFn() + " / " + c.getGateActivationFn());
+                }
+                lstm[l] = new LstmCell(LstmCell.GateLayout.DL4J_LSTM,
+                        layer.getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY), layer.getParam(LSTMParamInitializer.BIAS_KEY),
+                        layer.getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY));
+            } else if (conf instanceof GRU) {
+                gru[l] = new GruCell(layer.getParam(GRU.INPUT_WEIGHT_KEY), layer.getParam(GRU.RECURRENT_WEIGHT_KEY),
+                        layer.getParam(GRU.BIAS_KEY));
+            } else {
+                throw new IllegalArgumentException("decoder layer \"" + name + "\" is a " + conf.getClass().getSimpleName()
+                        + "; only DL4J's LSTM and the zoo's GRU can be stepped");
+            }
+        }
+    }
+
+    /** The zero states of every layer, for {@code rows} rows. */
+    void putZeroState(RowState.Builder state, int rows) {
+        for (int l = 0; l < lstm.length; l++) {
+            if (lstm[l] != null) {
+                LstmCell.State s = lstm[l].zeroState(rows);
+                state.put(h(l), s.h()).put(c(l), s.c());
+            } else {
+                state.put(h(l), gru[l].zeroState(rows));
+            }
+        }
+    }
+
+    /**
+     * Runs every layer one step.
+     *
+     * @param x        the decoder input at this step, [rows, nIn]
+     * @param previous the states before the step
+     * @param next     receives the states after the step
+     * @return the top layer's output h^{L−1}_t [rows, H]
+     */
+    INDArray step(INDArray x, RowState previous, RowState.Builder next) {
+        INDArray below = x;
+        for (int l = 0; l < lstm.length; l++) {
+            if (lstm[l] != null) {
+                LstmCell.State s = lstm[l].step(new LstmCell.State(previous.get(h(l)), previous.get(c(l))), below);
+                next.put(h(l), s.h()).put(c(l), s.c());
+                below = s.h();
+            } else {
+                below = gru[l].step(below, previous.get(h(l)));
+                next.put(h(l), below);
+            }
+        }
+        return below;
+    }
+
+    private static String h(int layer) {
+        return "h" + layer;
+    }
+
+    private static String c(int layer) {
+        return "c" + layer;
+    }
+}

@@ -1,0 +1,77 @@
+package org.attentionzoo.decode.incremental;
+
+import org.attentionzoo.layers.attention.AttentionScore;
+import org.attentionzoo.layers.attention.MaskedSoftmax;
+import org.attentionzoo.models.RnnAttention;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+/**
+ * Global attention of one decoder query per row over its sentence's cached encoder states, the part
+ * that {@link org.attentionzoo.layers.attention.LuongAttention} and
+ * {@link org.attentionzoo.layers.attention.AttentionDecoder} share (Luong et al. 2015, section 3.1;
+ * Bahdanau et al. 2015, eqs. 5-6):
+ * <pre>
+ *   e_s = score(q, h̄_s)                           the vertex's {@link AttentionScore}, on arrays
+ *   a_s = exp(e_s) / Σ_s' exp(e_s')               over real source positions only ({@link MaskedSoftmax})
+ *   c   = Σ_s a_s h̄_s                             context vector
+ * </pre>
+ * What depends only on the source is computed once, in {@link #putEncoded}: the encoder states as keys
+ * [mb, tSrc, dEnc] and the scorer's key-side work ({@link AttentionScore#prepareKeys(INDArray, Map)}, e.g.
+ * W_a h̄_s for general, U_a h̄_s for concat/additive).
+ */
+final class SourceAttention {
+
+    /** Encoder states h̄ as [mb, tSrc, dEnc]. */
+    static final String KEYS = "keys";
+    /** The scorer's prepared keys, [mb, tSrc, ·]. */
+    static final String PREPARED_KEYS = "prepared_keys";
+    /** The source mask [mb, tSrc]. */
+    static final String SOURCE_MASK = EncoderPass.SOURCE_MASK;
+
+    private final AttentionScore scorer;
+    private final Map<String, INDArray> params;
+
+    /**
+     * @param scorer the attention vertex's score function
+     * @param graph  the graph whose {@link RnnAttention#ATTENTION} vertex holds the scorer's parameters
+     */
+    SourceAttention(AttentionScore scorer, ComputationGraph graph) {
+        this.scorer = scorer;
+        this.params = graph.getVertex(RnnAttention.ATTENTION).paramTable(false);
+    }
+
+    /** The name of the vertex that feeds the attention its encoder states (its second input). */
+    static String encoderStatesVertex(ComputationGraph graph) {
+        return graph.getConfiguration().getVertexInputs().get(RnnAttention.ATTENTION).get(1);
+    }
+
+    /**
+     * Stores the keys, prepared keys and source mask of an encoder pass.
+     *
+     * @param encoderStates [mb, dEnc, tSrc], as the graph computes them
+     * @param sourceMask    [mb, tSrc]
+     */
+    void putEncoded(RowState.Builder encoded, INDArray encoderStates, INDArray sourceMask) {
+        INDArray keys = encoderStates.permute(0, 2, 1).dup('c');                    // [mb, tSrc, dEnc]
+        encoded.put(KEYS, keys)
+                .put(PREPARED_KEYS, scorer.prepareKeys(keys, params))
+                .put(SOURCE_MASK, sourceMask);
+    }
+
+    /**
+     * @param query   one query per row, [rows, dQ]
+     * @param sources the rows' sentences of the encoded state (keys, prepared keys and mask, one row per query)
+     * @return the context vectors c [rows, dEnc]
+     */
+    INDArray context(INDArray query, RowState sources) {
+        long rows = query.size(0);
+        INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
+        INDArray a = MaskedSoftmax.apply(e, sources.get(SOURCE_MASK));                                          // [rows, 1, tSrc]
+        INDArray keys = sources.get(KEYS);
+        return Nd4j.matmul(a, keys).reshape('c', rows, keys.size(2));                                          // [rows, dEnc]
+    }
+}

@@ -1,0 +1,29 @@
+package org.attentionzoo.decode.incremental;
+
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A graph's {@code EmbeddingSequenceLayer} (without bias, as the zoo builds them) at one step: token y is
+ * row y of the embedding matrix E [V, e].
+ */
+final class TokenEmbedding {
+
+    private final INDArray weights;
+
+    /** @param layer the name of an embedding layer without bias, e.g. {@code target_embedding} */
+    TokenEmbedding(ComputationGraph graph, String layer) {
+        if (!(graph.getLayer(layer).conf().getLayer() instanceof EmbeddingSequenceLayer conf) || conf.hasBias()) {
+            throw new IllegalArgumentException("layer \"" + layer + "\" is not an embedding sequence layer without bias");
+        }
+        this.weights = graph.getLayer(layer).getParam(DefaultParamInitializer.WEIGHT_KEY);
+    }
+
+    /** E[tokens]: [rows, e]. */
+    INDArray lookup(int[] tokens) {
+        return Nd4j.pullRows(weights, 1, tokens);
+    }
+}

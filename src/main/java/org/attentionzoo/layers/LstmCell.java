@@ -1,0 +1,130 @@
+package org.attentionzoo.layers;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * One step of an LSTM (Hochreiter and Schmidhuber 1997, with the forget gate of Gers et al. 2000; no
+ * peepholes) in eager INDArray math, for decoding one token at a time and for checking the layers
+ * against plain math. With x the input row, σ the logistic sigmoid and ⊙ the element-wise product:
+ * <pre>
+ *   z   = x W + h_{t-1} R + b                    [rows, 4H], four gate blocks of H columns
+ *   i, f, o = σ(z_i), σ(z_f), σ(z_o);  g = tanh(z_g)
+ *   c_t = f ⊙ c_{t-1} + i ⊙ g                    cell state
+ *   h_t = o ⊙ tanh(c_t)                          hidden state (the layer's output)
+ * </pre>
+ * The input may come in parts with their own row blocks of W: x = [x_1 ; x_2] gives
+ * x W = x_1 W_1 + x_2 W_2 (as {@link org.attentionzoo.layers.attention.AttentionDecoder} stores them: one
+ * matrix per input).
+ *
+ * <p>The layers of the zoo store the four blocks in different orders ({@link GateLayout}); the cell
+ * reads the parameters it is given as they are (views stay views: a later change of the layer's
+ * parameters is seen).
+ *
+ * @see org.attentionzoo.layers.attention.AttentionDecoder
+ */
+public final class LstmCell {
+
+    /** Where each gate's block of H columns sits in W, R and b (block index 0..3). */
+    public enum GateLayout {
+        /**
+         * DL4J's built-in {@code LSTM} layer ({@code LSTMHelpers} in deeplearning4j-nn M2.1):
+         * [g | f | o | i]: block 0 is the cell input, passed through the layer's activation (tanh here).
+         */
+        DL4J_LSTM(3, 1, 0, 2),
+        /** libnd4j's {@code lstmLayer} op, used by {@link BiLSTM}: [i | f | g | o]. */
+        LSTM_LAYER_OP(0, 1, 2, 3),
+        /** {@link org.attentionzoo.layers.attention.AttentionDecoder}: [i | f | o | g]. */
+        IFOG(0, 1, 3, 2);
+
+        private final int input;
+        private final int forget;
+        private final int candidate;
+        private final int output;
+
+        GateLayout(int input, int forget, int candidate, int output) {
+            this.input = input;
+            this.forget = forget;
+            this.candidate = candidate;
+            this.output = output;
+        }
+    }
+
+    /**
+     * @param h hidden state h_t [rows, H]
+     * @param c cell state c_t [rows, H]
+     */
+    public record State(INDArray h, INDArray c) {
+    }
+
+    private final GateLayout layout;
+    private final INDArray[] inputWeights;
+    private final INDArray recurrentWeights;
+    private final INDArray bias;
+    private final int hidden;
+
+    /**
+     * @param layout           the order of the gate blocks in the parameters
+     * @param recurrentWeights R [H, 4H]
+     * @param bias             b [1, 4H]
+     * @param inputWeights     W [nIn, 4H], or its row blocks W_1, W_2, … for an input given in parts
+     */
+    public LstmCell(GateLayout layout, INDArray recurrentWeights, INDArray bias, INDArray... inputWeights) {
+        if (inputWeights.length == 0) {
+            throw new IllegalArgumentException("an LSTM cell needs input weights");
+        }
+        this.layout = layout;
+        this.recurrentWeights = recurrentWeights;
+        this.bias = bias;
+        this.inputWeights = inputWeights.clone();
+        this.hidden = (int) recurrentWeights.size(0);
+        if (recurrentWeights.size(1) != 4L * hidden || bias.length() != 4L * hidden) {
+            throw new IllegalArgumentException("LSTM cell: recurrent weights must be [H, 4H] and the bias [1, 4H]; got "
+                    + java.util.Arrays.toString(recurrentWeights.shape()) + " and " + java.util.Arrays.toString(bias.shape()));
+        }
+    }
+
+    /** Hidden size H. */
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    /** h_0 = c_0 = 0 for {@code rows} rows, in the parameters' data type. */
+    public State zeroState(long rows) {
+        return new State(Nd4j.zeros(recurrentWeights.dataType(), rows, hidden),
+                Nd4j.zeros(recurrentWeights.dataType(), rows, hidden));
+    }
+
+    /**
+     * One step.
+     *
+     * @param previous h_{t-1} and c_{t-1}
+     * @param inputs   x [rows, nIn], or its parts x_1, x_2, … matching the input weight blocks
+     * @return h_t and c_t
+     */
+    public State step(State previous, INDArray... inputs) {
+        if (inputs.length != inputWeights.length) {
+            throw new IllegalArgumentException("LSTM cell: " + inputWeights.length + " input weight blocks but "
+                    + inputs.length + " inputs");
+        }
+        INDArray z = inputs[0].mmul(inputWeights[0]);
+        for (int k = 1; k < inputs.length; k++) {
+            z.addi(inputs[k].mmul(inputWeights[k]));
+        }
+        z.addi(previous.h().mmul(recurrentWeights)).addiRowVector(bias);        // [rows, 4H]
+        INDArray i = Transforms.sigmoid(block(z, layout.input), false);
+        INDArray f = Transforms.sigmoid(block(z, layout.forget), false);
+        INDArray g = Transforms.tanh(block(z, layout.candidate), false);
+        INDArray o = Transforms.sigmoid(block(z, layout.output), false);
+        INDArray c = f.muli(previous.c()).addi(i.muli(g));                        // c_t = f ⊙ c_{t-1} + i ⊙ g
+        INDArray h = o.muli(Transforms.tanh(c, true));                            // h_t = o ⊙ tanh(c_t)
+        return new State(h, c);
+    }
+
+    /** Block k of the gates, as a new array. */
+    private INDArray block(INDArray z, int k) {
+        return z.get(NDArrayIndex.all(), NDArrayIndex.interval((long) k * hidden, (long) (k + 1) * hidden)).dup();
+    }
+}
