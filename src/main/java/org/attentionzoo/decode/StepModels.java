@@ -1,5 +1,9 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.incremental.AttentionDecoderSteps;
+import org.attentionzoo.decode.incremental.IncrementalStepModel;
+import org.attentionzoo.decode.incremental.LuongAttentionSteps;
+import org.attentionzoo.decode.incremental.Seq2SeqSteps;
 import org.attentionzoo.models.ModelCard;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -15,6 +19,15 @@ public final class StepModels {
 
     /** The fastest step model for this card's graph. */
     public static StepModel of(ModelCard card, ComputationGraph graph) {
+        if (Seq2SeqSteps.supports(card)) {
+            return new IncrementalStepModel(new Seq2SeqSteps(card, graph));
+        }
+        if (LuongAttentionSteps.supports(card)) {
+            return new IncrementalStepModel(new LuongAttentionSteps(card, graph));
+        }
+        if (AttentionDecoderSteps.supports(card)) {
+            return new IncrementalStepModel(new AttentionDecoderSteps(card, graph));
+        }
         return new GraphStepModel(graph);
     }
 
