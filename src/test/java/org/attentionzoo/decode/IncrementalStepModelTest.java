@@ -122,6 +122,18 @@ class IncrementalStepModelTest {
     }
 
     @Test
+    void anEmptyBatchEncodesNothingAndAnswersNothing() {
+        PrefixDecoder decoder = new PrefixDecoder(TableStepModel.random(3));
+        try (StepModel.Session session = new IncrementalStepModel(decoder).start(new int[0][])) {
+            assertEquals(0, session.logProbs(new int[0], new int[0][]).length);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> session.logProbs(new int[]{0}, new int[][]{{Vocabulary.BOS_ID}}));
+        }
+        assertEquals(null, decoder.sources, "the encoder did not run");
+        assertArrayEquals(new int[0][], new GreedyDecoder(new IncrementalStepModel(decoder), LIMIT).decode(new int[0][]));
+    }
+
+    @Test
     void rowStateSelectGathersRowsOfEveryTensor() {
         INDArray a = Nd4j.arange(24).castTo(DataType.FLOAT).reshape(4, 2, 3);
         INDArray b = Nd4j.arange(4).castTo(DataType.DOUBLE).reshape(4, 1);

@@ -31,6 +31,9 @@ public final class IncrementalStepModel implements StepModel {
                 throw new IllegalArgumentException("empty source sentence");
             }
         }
+        if (sources.length == 0) {                                   // nothing to encode; any row asked is out of range
+            return new CachedSession(null, 0);
+        }
         return new CachedSession(decoder.encode(sources), sources.length);
     }
 
