@@ -1,0 +1,75 @@
+package org.attentionzoo.decode.incremental;
+
+import org.attentionzoo.layers.transformer.FeedForwardActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Eager ND4J versions of the Transformer building blocks, on one position per row: x is [n, d] (row i =
+ * the current position of sequence i). Each method does the operations of its SameDiff counterpart in
+ * {@code org.attentionzoo.layers.transformer.Blocks}, in the same order and data type, so that the two
+ * agree to rounding.
+ */
+final class StepMath {
+
+    /** As {@code Blocks.LAYER_NORM_EPS}: the variance epsilon of PyTorch's LayerNorm. */
+    static final double LAYER_NORM_EPS = 1e-5;
+
+    private StepMath() {
+    }
+
+    /**
+     * x W (+ b): [n, dIn] → [n, dOut].
+     *
+     * @param b bias [1, dOut], or null for none
+     */
+    static INDArray linear(INDArray x, INDArray w, INDArray b) {
+        INDArray y = x.mmul(w);
+        return b == null ? y : y.addiRowVector(b);
+    }
+
+    /**
+     * Layer normalisation (Ba et al. 2016) over the features of each row:
+     * <pre>
+     *   mu = mean_j x_j,   var = mean_j (x_j - mu)^2,   y = g ⊙ (x - mu) / sqrt(var + eps) + b
+     * </pre>
+     * with eps = {@value #LAYER_NORM_EPS}, gain g and bias b [1, d].
+     */
+    static INDArray layerNorm(INDArray x, INDArray gain, INDArray bias) {
+        INDArray centred = x.subColumnVector(x.mean(true, 1));
+        INDArray variance = centred.mul(centred).mean(true, 1);
+        INDArray normed = centred.diviColumnVector(Transforms.sqrt(variance.addi(LAYER_NORM_EPS), false));
+        return normed.muliRowVector(gain).addiRowVector(bias);
+    }
+
+    /** FFN(x) = act(x W_1 + b_1) W_2 + b_2 (Vaswani et al. 2017, eq. 2): [n, d_model] → [n, d_model]. */
+    static INDArray feedForward(INDArray x, INDArray w1, INDArray b1, INDArray w2, INDArray b2,
+                                FeedForwardActivation activation) {
+        return linear(activate(linear(x, w1, b1), activation), w2, b2);
+    }
+
+    /**
+     * The feed-forward non-linearity: max(0, x), or libnd4j's {@code gelu} op, the very op SameDiff's
+     * {@code sd.nn().gelu} runs (its tanh approximation).
+     */
+    static INDArray activate(INDArray x, FeedForwardActivation activation) {
+        return switch (activation) {
+            case RELU -> Transforms.relu(x, false);
+            case GELU -> Nd4j.exec(new GELU(x, x.ulike()));
+        };
+    }
+
+    /**
+     * log softmax over the last dimension of [n, V] logits, computed in double:
+     * log p_j = z_j − max z − log Σ_k exp(z_k − max z).
+     */
+    static INDArray logSoftmax(INDArray logits) {
+        INDArray z = logits.castTo(DataType.DOUBLE);
+        INDArray shifted = z.subColumnVector(z.max(true, 1));
+        INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
+        return shifted.subiColumnVector(logSum);
+    }
+}

@@ -1,0 +1,114 @@
+package org.attentionzoo.decode.incremental;
+
+import org.attentionzoo.layers.transformer.PositionalEncoding;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decoder's input at one position t, for one token per row: the target embedding (an
+ * EmbeddingSequenceLayer: row y of its table E, then its activation, identity in the zoo) scaled by
+ * √d_model, plus the position encoding of t (Vaswani et al. 2017, sections 3.4 and 3.5):
+ * <pre>
+ *   x_t = √d_model · E[y_t] + PE[t]
+ *   sinusoidal:  PE(t, 2i) = sin(t / 10000^(2i / d_model)),   PE(t, 2i+1) = cos(t / 10000^(2i / d_model))
+ *   learned:     PE[t] = row t of the layer's parameter {@value PositionalEncoding#POSITIONS}
+ * </pre>
+ * exactly as the graph's embedding and {@link PositionalEncoding} layers compute it (dropout after them is
+ * the identity at inference). Positions count from 0 at BOS.
+ */
+final class TargetEmbedding {
+
+    private final INDArray table;
+    private final INDArray bias;
+    private final IActivation activation;
+    private final PositionalEncoding positions;
+    private final INDArray learnedPositions;
+    private final DataType type;
+    /** Sinusoidal PE rows computed so far, index t. */
+    private final List<INDArray> sinusoids = new ArrayList<>();
+
+    /**
+     * @param embeddingName the EmbeddingSequenceLayer's vertex name
+     * @param positionsName the PositionalEncoding layer's vertex name
+     */
+    TargetEmbedding(ComputationGraph graph, String embeddingName, String positionsName) {
+        if (!(GraphLayers.layerConf(graph, embeddingName) instanceof EmbeddingSequenceLayer embedding)) {
+            throw new IllegalArgumentException("\"" + embeddingName + "\" is not an EmbeddingSequenceLayer");
+        }
+        if (!(GraphLayers.layerConf(graph, positionsName) instanceof PositionalEncoding pe)) {
+            throw new IllegalArgumentException("\"" + positionsName + "\" is not a PositionalEncoding layer");
+        }
+        Map<String, INDArray> params = graph.getLayer(embeddingName).paramTable();
+        this.table = GraphLayers.param(params, "W");                                    // [V, d_model]
+        this.bias = embedding.hasBias() ? GraphLayers.param(params, "b") : null;
+        this.activation = embedding.getActivationFn();
+        this.positions = pe;
+        this.learnedPositions = pe.isLearned()
+                ? GraphLayers.param(graph.getLayer(positionsName).paramTable(), PositionalEncoding.POSITIONS) : null;
+        this.type = table.dataType();
+    }
+
+    long dModel() {
+        return positions.getDModel();
+    }
+
+    /**
+     * @param tokens one token id per row
+     * @param t      the position of every row (0 for BOS)
+     * @return x_t [n, d_model]
+     */
+    INDArray embed(int[] tokens, int t) {
+        INDArray e = Nd4j.pullRows(table, 1, tokens);                                   // [n, d_model]
+        if (bias != null) {
+            e.addiRowVector(bias);
+        }
+        e = activation.getActivation(e, false);
+        INDArray x = positions.isScaled() ? e.muli(Math.sqrt(dModel())) : e;
+        return x.addiRowVector(encoding(t));
+    }
+
+    /** PE[t] as [1, d_model]. */
+    private INDArray encoding(int t) {
+        if (learnedPositions != null) {
+            if (t >= positions.getMaxLength()) {
+                throw new IllegalArgumentException("the model has learned positions for " + positions.getMaxLength()
+                        + " target steps (BOS included); cannot decode step " + (t + 1) + ": limit the target length");
+            }
+            return learnedPositions.getRow(t, true);
+        }
+        while (sinusoids.size() <= t) {
+            sinusoids.add(sinusoid(sinusoids.size()));
+        }
+        return sinusoids.get(t);
+    }
+
+    /**
+     * The sinusoid of position t as {@link PositionalEncoding} computes it: the inverse frequencies in
+     * double, cast to the model's type, times t, then sin (even features) or cos (odd features).
+     */
+    private INDArray sinusoid(int t) {
+        int d = (int) dModel();
+        double[] inverseFrequency = new double[d];
+        for (int j = 0; j < d; j++) {
+            inverseFrequency[j] = 1.0 / Math.pow(10000.0, (double) (2 * (j / 2)) / d);
+        }
+        INDArray angle = Nd4j.createFromArray(inverseFrequency).castTo(type).reshape(1, d)
+                .muli(t);
+        INDArray sin = Transforms.sin(angle, true);
+        INDArray cos = Transforms.cos(angle, true);
+        INDArray pe = sin.dup();
+        for (int j = 1; j < d; j += 2) {
+            pe.putScalar(0, j, cos.getDouble(0, j));
+        }
+        return pe;
+    }
+}
