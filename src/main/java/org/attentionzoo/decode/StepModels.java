@@ -4,6 +4,7 @@ import org.attentionzoo.decode.incremental.AttentionDecoderSteps;
 import org.attentionzoo.decode.incremental.IncrementalStepModel;
 import org.attentionzoo.decode.incremental.LuongAttentionSteps;
 import org.attentionzoo.decode.incremental.Seq2SeqSteps;
+import org.attentionzoo.decode.incremental.TransformerSteps;
 import org.attentionzoo.models.ModelCard;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -27,6 +28,9 @@ public final class StepModels {
         }
         if (AttentionDecoderSteps.supports(card)) {
             return new IncrementalStepModel(new AttentionDecoderSteps(card, graph));
+        }
+        if (TransformerSteps.supports(card)) {
+            return new IncrementalStepModel(new TransformerSteps(card, graph));
         }
         return new GraphStepModel(graph);
     }

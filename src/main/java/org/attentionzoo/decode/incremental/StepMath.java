@@ -1,7 +1,6 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.layers.transformer.FeedForwardActivation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,16 +59,5 @@ final class StepMath {
             case RELU -> Transforms.relu(x, false);
             case GELU -> Nd4j.exec(new GELU(x, x.ulike()));
         };
-    }
-
-    /**
-     * log softmax over the last dimension of [n, V] logits, computed in double:
-     * log p_j = z_j − max z − log Σ_k exp(z_k − max z).
-     */
-    static INDArray logSoftmax(INDArray logits) {
-        INDArray z = logits.castTo(DataType.DOUBLE);
-        INDArray shifted = z.subColumnVector(z.max(true, 1));
-        INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
-        return shifted.subiColumnVector(logSum);
     }
 }

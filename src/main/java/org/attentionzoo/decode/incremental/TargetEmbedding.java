@@ -3,7 +3,6 @@ package org.attentionzoo.decode.incremental;
 import org.attentionzoo.layers.transformer.PositionalEncoding;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,11 +10,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The decoder's input at one position t, for one token per row: the target embedding (an
- * EmbeddingSequenceLayer: row y of its table E, then its activation, identity in the zoo) scaled by
+ * {@link TokenEmbedding}: row y of its table E) scaled by
  * √d_model, plus the position encoding of t (Vaswani et al. 2017, sections 3.4 and 3.5):
  * <pre>
  *   x_t = √d_model · E[y_t] + PE[t]
@@ -27,9 +25,7 @@ import java.util.Map;
  */
 final class TargetEmbedding {
 
-    private final INDArray table;
-    private final INDArray bias;
-    private final IActivation activation;
+    private final TokenEmbedding table;
     private final PositionalEncoding positions;
     private final INDArray learnedPositions;
     private final DataType type;
@@ -41,16 +37,10 @@ final class TargetEmbedding {
      * @param positionsName the PositionalEncoding layer's vertex name
      */
     TargetEmbedding(ComputationGraph graph, String embeddingName, String positionsName) {
-        if (!(GraphLayers.layerConf(graph, embeddingName) instanceof EmbeddingSequenceLayer embedding)) {
-            throw new IllegalArgumentException("\"" + embeddingName + "\" is not an EmbeddingSequenceLayer");
-        }
         if (!(GraphLayers.layerConf(graph, positionsName) instanceof PositionalEncoding pe)) {
             throw new IllegalArgumentException("\"" + positionsName + "\" is not a PositionalEncoding layer");
         }
-        Map<String, INDArray> params = graph.getLayer(embeddingName).paramTable();
-        this.table = GraphLayers.param(params, "W");                                    // [V, d_model]
-        this.bias = embedding.hasBias() ? GraphLayers.param(params, "b") : null;
-        this.activation = embedding.getActivationFn();
+        this.table = new TokenEmbedding(graph, embeddingName);
         this.positions = pe;
         this.learnedPositions = pe.isLearned()
                 ? GraphLayers.param(graph.getLayer(positionsName).paramTable(), PositionalEncoding.POSITIONS) : null;
@@ -67,11 +57,7 @@ final class TargetEmbedding {
      * @return x_t [n, d_model]
      */
     INDArray embed(int[] tokens, int t) {
-        INDArray e = Nd4j.pullRows(table, 1, tokens);                                   // [n, d_model]
-        if (bias != null) {
-            e.addiRowVector(bias);
-        }
-        e = activation.getActivation(e, false);
+        INDArray e = table.lookup(tokens);                                             // [n, d_model]
         INDArray x = positions.isScaled() ? e.muli(Math.sqrt(dModel())) : e;
         return x.addiRowVector(encoding(t));
     }

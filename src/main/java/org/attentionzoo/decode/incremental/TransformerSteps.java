@@ -53,8 +53,7 @@ public final class TransformerSteps implements IncrementalDecoder {
     private final String encoderOutput;
     private final TargetEmbedding embedding;
     private final List<DecoderLayerStep> layers = new ArrayList<>();
-    private final INDArray outputWeights;
-    private final INDArray outputBias;
+    private final SoftmaxOutput output;
     /** The rows of the last {@code encoded} gathered for the last {@code sentences}: a step's usual repeat. */
     private Gathered lastGathered;
 
@@ -83,10 +82,7 @@ public final class TransformerSteps implements IncrementalDecoder {
         }
         this.encoderOutput = stack.encoderOutput;
         this.embedding = new TargetEmbedding(graph, GraphNames.TARGET_EMBEDDING, stack.targetPositions);
-        BaseOutputLayer output = (BaseOutputLayer) GraphLayers.layerConf(graph, GraphNames.OUTPUT);
-        Map<String, INDArray> outParams = graph.getLayer(GraphNames.OUTPUT).paramTable();
-        this.outputWeights = GraphLayers.param(outParams, "W");                        // [d_model, V]
-        this.outputBias = output.hasBias() ? GraphLayers.param(outParams, "b") : null;
+        this.output = new SoftmaxOutput(graph);
     }
 
     /**
@@ -176,8 +172,7 @@ public final class TransformerSteps implements IncrementalDecoder {
             h = r.output();
             next.put(selfKeys(l), r.cache().keys()).put(selfValues(l), r.cache().values());
         }
-        INDArray logProbs = StepMath.logSoftmax(StepMath.linear(h, outputWeights, outputBias));
-        return new StepOutput(logProbs, next.build());
+        return new StepOutput(output.logProbs(h), next.build());
     }
 
     /** The rows' common position t, checked against the cache length. */
