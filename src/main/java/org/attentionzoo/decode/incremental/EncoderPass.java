@@ -8,14 +8,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Runs a zoo graph's encoder once on a batch of sources and returns the activations of chosen vertices.
  *
- * <p>DL4J runs a ComputationGraph whole, so the target input gets BOS alone: the decoder side then costs
- * one step, and the source-side activations are exactly those of any teacher-forced pass (nothing on the
- * source side reads the target). Inference mode: dropout is off.
+ * <p>DL4J runs a ComputationGraph's vertices in topological order up to the last one asked for
+ * ({@code ComputationGraph.output(List, ...)}), so the decoder, which reads the encoder, does not run. The
+ * target input still has to be given: BOS alone (nothing on the source side reads it, so the activations
+ * are exactly those of any teacher-forced pass). Inference mode: dropout is off.
  */
 public final class EncoderPass {
 
@@ -39,20 +41,11 @@ public final class EncoderPass {
         INDArray srcMask = src[1];
         INDArray tgt = Nd4j.valueArrayOf(new long[]{mb, 1, 1}, (float) Vocabulary.BOS_ID, DataType.FLOAT);
         INDArray tgtMask = Nd4j.ones(DataType.FLOAT, mb, 1);
-        Map<String, INDArray> all;
-        graph.setLayerMaskArrays(new INDArray[]{srcMask, tgtMask}, null);
-        try {
-            all = graph.feedForward(new INDArray[]{src[0], tgt}, false, false);
-        } finally {
-            graph.clearLayerMaskArrays();
-        }
+        INDArray[] activations = graph.output(List.of(vertices), false, new INDArray[]{src[0], tgt},
+                new INDArray[]{srcMask, tgtMask});
         Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String v : vertices) {
-            INDArray a = all.get(v);
-            if (a == null) {
-                throw new IllegalArgumentException("the graph has no vertex \"" + v + "\"");
-            }
-            out.put(v, a);
+        for (int i = 0; i < vertices.length; i++) {
+            out.put(vertices[i], activations[i]);
         }
         out.put(SOURCE_MASK, srcMask.castTo(graph.params().dataType()));
         return out;
