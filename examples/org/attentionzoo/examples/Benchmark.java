@@ -14,6 +14,7 @@ import org.attentionzoo.decode.StepModels;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
+import org.attentionzoo.optim.GlobalNormClipping;
 import org.attentionzoo.train.TrainingData;
 import org.attentionzoo.util.QuietOutput;
 import org.bytedeco.javacpp.Pointer;
@@ -85,6 +86,9 @@ public final class Benchmark {
         for (String name : cards) {
             ModelCard card = Zoo.card(name).toBuilder().embeddingSize(256).hiddenSize(256).dropout(0.1).build();
             TranslationModel model = TranslationModel.create(card, srcVocab, tgtVocab, words, words);
+            if (card.maxGradNorm() > 0) {
+                model.graph().addListeners(new GlobalNormClipping(card.maxGradNorm()));   // as Trainer trains
+            }
             memory.reset();
             TeacherForcingIterator it = TrainingData.batches(model, train, 64, 20, 1);
             List<MultiDataSet> batches = new ArrayList<>();

@@ -7,6 +7,7 @@ import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.models.EncoderClassifier;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.Zoo;
+import org.attentionzoo.optim.GlobalNormClipping;
 import org.attentionzoo.util.QuietOutput;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -38,6 +39,9 @@ public final class EventHistoryClassifier {
 
         ModelCard card = Zoo.card("transformer-encoder-classifier");
         ComputationGraph graph = EncoderClassifier.init(card, vocab.size(), labels.size());
+        if (card.maxGradNorm() > 0) {
+            graph.addListeners(new GlobalNormClipping(card.maxGradNorm()));   // what Trainer does for translation models
+        }
         ClassificationIterator batches = new ClassificationIterator(train, vocab, labels, 64, true, 1);
         double minutes = o.number("--minutes", 2);
         int maxSteps = o.integer("--steps", Integer.MAX_VALUE);

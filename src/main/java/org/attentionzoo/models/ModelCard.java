@@ -23,6 +23,17 @@ import java.util.Objects;
  *
  * <p>Every field has a default, so a card only needs to say what differs. Unknown keys are an
  * error, so that a misspelt option is never silently ignored.
+ *
+ * <p>Two fields clip gradients, and may be combined: {@code maxGradNorm} c scales the whole gradient down to
+ * global L2 norm c when it is longer (PyTorch's {@code clip_grad_norm_}, OpenNMT's {@code max_grad_norm}; the
+ * norm is that of the gradient of the loss per target token, over every parameter; see
+ * {@link org.attentionzoo.optim.GlobalNormClipping}), applied by the {@code Trainer} before the optimiser;
+ * {@code gradientClip} clips each gradient element to [-gradientClip, gradientClip] inside DL4J's updater
+ * (per layer, on the gradient of the loss per sentence), after the norm clipping. A card without
+ * {@code maxGradNorm} (every card saved before the field existed) has no norm clipping. The shipped cards set
+ * {@code maxGradNorm} 1.0 and {@code gradientClip} 0, the recipe of the PyTorch reference implementation,
+ * except the toy {@code transformer-tiny}, which keeps element-wise clipping at 5 (with norm clipping at 1.0
+ * it learnt the copy task more slowly: 96% instead of 100% exact match after 400 steps).
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -94,6 +105,7 @@ public final class ModelCard {
     private Integer warmupSteps;
     private Double labelSmoothing;
     private double gradientClip = 5.0;
+    private Double maxGradNorm;
     private long seed = 42;
 
     ModelCard() {
@@ -139,8 +151,17 @@ public final class ModelCard {
     public int warmupSteps() { return warmupSteps == null ? 4000 : warmupSteps; }
     /** Label smoothing ε of the cross entropy (default 0: none). */
     public double labelSmoothing() { return labelSmoothing == null ? 0.0 : labelSmoothing; }
-    /** Element-wise clipping threshold for gradients; 0 turns clipping off. */
+    /**
+     * Element-wise clipping threshold for gradients (DL4J's {@code ClipElementWiseAbsoluteValue} on every
+     * layer, applied to the gradient of the loss per sentence inside the updater); 0 turns it off. Default 5.
+     */
     public double gradientClip() { return gradientClip; }
+    /**
+     * Global-norm clipping threshold c (default 0: off): before every update the trainer scales the gradient
+     * by min(1, c / ‖g‖₂), ‖g‖₂ the L2 norm over all parameters of the gradient of the loss per target token
+     * ({@link org.attentionzoo.optim.GlobalNormClipping}). 1.0 is the PyTorch reference's clip_grad_norm_.
+     */
+    public double maxGradNorm() { return maxGradNorm == null ? 0.0 : maxGradNorm; }
     /** Seed for parameter initialisation. */
     public long seed() { return seed; }
 
@@ -170,6 +191,8 @@ public final class ModelCard {
         require(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1), e.g. 0.1");
         require(learningRate > 0, "learningRate", learningRate, "positive, e.g. 0.001");
         require(gradientClip >= 0, "gradientClip", gradientClip, "0 (off) or positive, e.g. 5");
+        require(maxGradNorm() >= 0 && Double.isFinite(maxGradNorm()), "maxGradNorm", maxGradNorm,
+                "0 (off) or positive, e.g. 1.0");
         require(List.of("constant", "noam").contains(schedule()), "schedule", schedule, "constant or noam");
         require(warmupSteps() > 0, "warmupSteps", warmupSteps, "a positive number of steps, e.g. 4000");
         require(labelSmoothing() >= 0 && labelSmoothing() < 1, "labelSmoothing", labelSmoothing, "in [0, 1), e.g. 0.1");
@@ -310,6 +333,8 @@ public final class ModelCard {
         public Builder dropout(double v) { card.dropout = v; return this; }
         public Builder learningRate(double v) { card.learningRate = v; return this; }
         public Builder gradientClip(double v) { card.gradientClip = v; return this; }
+        /** Global-norm clipping threshold; 0 for none. */
+        public Builder maxGradNorm(double v) { card.maxGradNorm = v; return this; }
         public Builder seed(long v) { card.seed = v; return this; }
         public Builder encoder(Encoder v) { card.encoder = v.toString(); return this; }
         public Builder decoder(Decoder v) { card.decoder = v.name().toLowerCase(Locale.ROOT); return this; }

@@ -4,7 +4,9 @@ import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.TeacherForcingIterator;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.optim.GlobalNormClipping;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +16,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +45,9 @@ import java.util.Objects;
  * iterator is moved to the next batch of the same epoch shuffle ({@link TeacherForcingIterator#seek}),
  * and ND4J's random generator (dropout) is seeded from the card's seed and the step number before
  * every update. Budgets count the whole run, all sessions together.
+ *
+ * <p>With a card's {@code maxGradNorm} c > 0, every update's gradient is first scaled to global norm at
+ * most c ({@link GlobalNormClipping}, added to the graph's listeners for the run and removed after it).
  *
  * <p>Without an output folder nothing is written and {@code train()} leaves the last state in the model.
  */
@@ -108,6 +114,18 @@ public final class Trainer {
 
     private TrainingSummary run(RunFolder folder) throws IOException {
         ComputationGraph graph = model.graph();
+        List<TrainingListener> listeners = new ArrayList<>(graph.getListeners());
+        if (model.card().maxGradNorm() > 0) {
+            graph.addListeners(new GlobalNormClipping(model.card().maxGradNorm()));
+        }
+        try {
+            return run(folder, graph);
+        } finally {
+            graph.setListeners(listeners);
+        }
+    }
+
+    private TrainingSummary run(RunFolder folder, ComputationGraph graph) throws IOException {
         TrainingState st = folder == null ? null : folder.resume(model, runIdentity);
         boolean resumed = st != null;
         if (resumed) {
@@ -157,7 +175,7 @@ public final class Trainer {
             double loss = graph.score() * batch.getLabels(0).size(0) / batchTokens;
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException("training diverged: loss is " + loss + " at step " + (st.step + 1)
-                        + "; lower the learning rate or enable gradient clipping in the model card");
+                        + "; lower the learning rate or clip gradients (maxGradNorm) in the model card");
             }
             st.step++;
             st.batchInEpoch++;

@@ -16,7 +16,7 @@ class ZooCardsTest {
         ModelCard fromFile = Zoo.card("seq2seq-lstm");
         ModelCard fromJava = Seq2Seq.builder().name("seq2seq-lstm")
                 .description(fromFile.description()).cell(ModelCard.Cell.LSTM)
-                .embeddingSize(128).hiddenSize(256).build();
+                .embeddingSize(128).hiddenSize(256).gradientClip(0).maxGradNorm(1.0).build();
         assertEquals(fromJava, fromFile);
         assertEquals(Zoo.configuration(fromJava, 50, 60).toJson(), Zoo.configuration(fromFile, 50, 60).toJson());
     }
@@ -26,7 +26,8 @@ class ZooCardsTest {
         ModelCard fromFile = Zoo.card("luong-general");
         ModelCard fromJava = RnnAttention.builder().name("luong-general").description(fromFile.description())
                 .encoder(ModelCard.Encoder.BILSTM).decoder(ModelCard.Decoder.LUONG).score("general")
-                .embeddingSize(256).hiddenSize(256).attentionSize(256).dropout(0.1).build();
+                .embeddingSize(256).hiddenSize(256).attentionSize(256).dropout(0.1).gradientClip(0).maxGradNorm(1.0)
+                .build();
         assertEquals(fromJava, fromFile);
         assertEquals(Zoo.configuration(fromJava, 50, 60).toJson(), Zoo.configuration(fromFile, 50, 60).toJson());
         // general adds W_a (256 x 256) to dot's parameters; concat adds W_q, W_k (256 x 256 each) and v_a (256).
@@ -56,6 +57,38 @@ class ZooCardsTest {
     void cardJsonRoundTrips() {
         ModelCard card = Seq2Seq.builder().hiddenSize(32).dropout(0.25).cell(ModelCard.Cell.GRU).build();
         assertEquals(card, ModelCard.fromJson(card.toJson(), "test"));
+    }
+
+    @Test
+    void aCardSavedBeforeMaxGradNormKeepsItsElementWiseClippingAndHasNoNormClipping() {
+        // A card as every saved model stored it before the field existed: gradientClip, no maxGradNorm.
+        ModelCard old = ModelCard.fromJson("{\"name\": \"old\", \"family\": \"seq2seq\", \"gradientClip\": 5.0}", "old.json");
+        assertEquals(0.0, old.maxGradNorm());
+        assertEquals(5.0, old.gradientClip());
+        assertFalse(old.toJson().contains("maxGradNorm"), "written back unchanged: " + old.toJson());
+        var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex)
+                Zoo.configuration(old, 20, 20).getVertices().get(GraphNames.OUTPUT)).getLayerConf().getLayer();
+        assertEquals(org.deeplearning4j.nn.conf.GradientNormalization.ClipElementWiseAbsoluteValue,
+                layer.getGradientNormalization());
+        assertEquals(5.0, layer.getGradientNormalizationThreshold());
+    }
+
+    @Test
+    void shippedCardsClipTheGlobalNormAtOneLikeThePyTorchPeerAndNotElementWise() throws Exception {
+        List<String> all = new ArrayList<>(Zoo.CARDS);
+        all.addAll(Zoo.CLASSIFIER_CARDS);
+        for (String name : all) {
+            ModelCard card = Zoo.card(name);
+            boolean toy = name.equals("transformer-tiny");   // keeps its element-wise clipping: see its description
+            assertEquals(toy ? 0.0 : 1.0, card.maxGradNorm(), name);
+            assertEquals(toy ? 5.0 : 0.0, card.gradientClip(), name);
+        }
+        ModelCard card = Seq2Seq.builder().maxGradNorm(2.5).build();
+        assertEquals(card, ModelCard.fromJson(card.toJson(), "test"));
+        assertEquals(2.5, ModelCard.fromJson(card.toJson(), "test").maxGradNorm());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> ModelCard.fromJson("{\"maxGradNorm\": -1}", "my.json"));
+        assertTrue(bad.getMessage().contains("\"maxGradNorm\" is -1"), bad.getMessage());
     }
 
     @Test

@@ -118,6 +118,27 @@ class TrainerResumeTest {
     }
 
     @Test
+    void modelWithGlobalNormClippingResumesBitwise() throws IOException {
+        resumesOntoTheUninterruptedPath(RnnAttention.builder().embeddingSize(8).hiddenSize(12).attentionSize(8)
+                .maxGradNorm(0.05).build());
+    }
+
+    @Test
+    void globalNormClippingChangesTheUpdatesAndIsRemovedAfterTraining() {
+        // Guard for the test above: a threshold this low scales this model's gradients down (by varying
+        // factors; Adam would hide a constant one), so the clipped run ends elsewhere than the unclipped one.
+        // The trainer leaves the graph's listeners as it found them.
+        ModelCard plain = RnnAttention.builder().embeddingSize(8).hiddenSize(12).attentionSize(8).build();
+        TranslationModel a = TinyModels.untrained(plain, TASK, TRAIN);
+        TranslationModel b = TinyModels.untrained(plain.toBuilder().maxGradNorm(0.05).build(), TASK, TRAIN);
+        assertEquals(a.graph().params(), b.graph().params());
+        Trainer.builder().model(a).data(TrainingData.batches(a, TRAIN, 16, 20, 7)).maxSteps(6).build().train();
+        Trainer.builder().model(b).data(TrainingData.batches(b, TRAIN, 16, 20, 7)).maxSteps(6).build().train();
+        assertTrue(a.graph().params().sub(b.graph().params()).amaxNumber().doubleValue() > 1e-4);
+        assertTrue(b.graph().getListeners().isEmpty(), "listeners after training: " + b.graph().getListeners());
+    }
+
+    @Test
     void resumingChangesTheOutcomeWithoutTheCheckpointedDataPosition() throws IOException {
         // Guard against a test that cannot fail: two runs that differ only in the data order end apart.
         ModelCard card = Seq2Seq.builder().embeddingSize(8).hiddenSize(12).build();
