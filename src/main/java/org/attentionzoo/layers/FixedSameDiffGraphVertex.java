@@ -35,12 +35,53 @@ import java.util.Map;
  * The same backward pass, reading dL/dInput from the map {@code calculateGradients} returns, as DL4J's
  * {@code SameDiffLayer} does, and copying it into the activation-gradient workspace. Our vertex
  * configurations return this class from {@code instantiate} ({@link ZooSameDiffVertex}).
+ *
+ * <h2>Dropout masks</h2>
+ * A vertex configuration that is a {@link DropoutMaskSource} has dropout-mask placeholders in its graph;
+ * the forward pass (otherwise DL4J's own) asks it for their values from DL4J's {@code training} flag, and
+ * the backward pass feeds the same arrays again (see {@link InvertedDropout}).
  */
 public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
+
+    private Map<String, INDArray> dropoutMasks = Map.of();
 
     public FixedSameDiffGraphVertex(SameDiffVertex config, ComputationGraph graph, String name, int vertexIndex,
                                     INDArray paramsView, boolean initParams, DataType dataType) {
         super(config, graph, name, vertexIndex, paramsView, initParams, dataType);
+    }
+
+    /** DL4J's forward pass, with the dropout masks of a {@link DropoutMaskSource} configuration. */
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            if (sameDiff == null) {
+                doInit();
+            }
+        }
+        config.validateInput(inputs);
+        dropoutMasks = config instanceof DropoutMaskSource source ? source.dropoutMasks(training, dataType, inputs)
+                : Map.of();
+        Map<String, INDArray> placeholders = placeholders();
+
+        String wsNameOutput = workspaceMgr.getWorkspaceName(ArrayType.ACTIVATIONS);
+        boolean actScopedOut = workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS);
+        if (!actScopedOut && wsNameOutput == null) {
+            throw new IllegalStateException("Activations must have a workspace or must be scoped out");
+        }
+        InferenceSession is = sameDiff.getSessions().computeIfAbsent(Thread.currentThread().getId(),
+                id -> newSession(sameDiff));
+        is.setMmgr(new DL4JSameDiffMemoryMgr(workspaceMgr.getWorkspaceName(ArrayType.FF_WORKING_MEM), wsNameOutput,
+                workspaceMgr.getConfiguration(ArrayType.FF_WORKING_MEM), workspaceMgr.getConfiguration(ArrayType.ACTIVATIONS)));
+
+        INDArray result = sameDiff.outputSingle(placeholders, outputKey);
+        if (!actScopedOut && !result.data().getParentWorkspace().getId().equals(wsNameOutput)) {
+            result = workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
+        } else if (actScopedOut && result.isAttached()) {
+            result = result.detach();
+        }
+        sameDiff.clearPlaceholders(true);
+        sameDiff.clearOpInputs();
+        return workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
     }
 
     @Override
@@ -65,13 +106,7 @@ public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
                 workspaceMgr.getConfiguration(ArrayType.BP_WORKING_MEM),
                 workspaceMgr.getConfiguration(ArrayType.ACTIVATION_GRAD)));
 
-        Map<String, INDArray> placeholders = new HashMap<>();
-        for (int i = 0; i < inputNames.size(); i++) {
-            String name = inputNames.get(i);
-            placeholders.put(name, inputs[i]);
-            INDArray mask = maskArrays != null && maskArrays[i] != null ? maskArrays[i] : onesMask(inputs[i]);
-            placeholders.put(name + "_mask", mask);
-        }
+        Map<String, INDArray> placeholders = placeholders();       // with the forward pass's dropout masks
         placeholders.put(fn.getGradPlaceholderName(), epsilon);
 
         List<String> required = new ArrayList<>(inputNames);
@@ -91,6 +126,24 @@ public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
         sameDiff.clearPlaceholders(true);
         sameDiff.clearOpInputs();
         return new Pair<>(g, dLdIn);
+    }
+
+    /** Inputs, their time masks (all ones where an input has none) and the dropout masks. */
+    private Map<String, INDArray> placeholders() {
+        List<String> inputNames = config.getVertexParams().getInputs();
+        Map<String, INDArray> placeholders = new HashMap<>(dropoutMasks);
+        for (int i = 0; i < inputNames.size(); i++) {
+            String name = inputNames.get(i);
+            placeholders.put(name, inputs[i]);
+            INDArray mask = maskArrays != null && maskArrays[i] != null ? maskArrays[i] : onesMask(inputs[i]);
+            placeholders.put(name + "_mask", mask);
+        }
+        return placeholders;
+    }
+
+    /** The dropout masks the last forward pass used (placeholder name → array); empty without dropout. */
+    public Map<String, INDArray> lastDropoutMasks() {
+        return Map.copyOf(dropoutMasks);
     }
 
     /** The masks of the last forward pass, one per input (entries may be null); null if none were set. */

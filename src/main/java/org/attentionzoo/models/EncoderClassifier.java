@@ -33,7 +33,8 @@ import static org.attentionzoo.models.GraphNames.SOURCE_EMBEDDING;
  *
  * <p>Card fields as in the {@code transformer} family, with {@code "family": "classifier"}: hiddenSize is
  * d_model, heads h, ffSize d_ff, encoderLayers N, positional, norm, ffActivation, dropout (on the
- * embedded input and before the softmax). decoderLayers and labelSmoothing are not used.
+ * embedded input, inside each encoder layer's residual blocks, and before the softmax), attentionDropout.
+ * decoderLayers and labelSmoothing are not used.
  */
 public final class EncoderClassifier {
 
@@ -83,7 +84,7 @@ public final class EncoderClassifier {
             g.addLayer(name, new EncoderLayer.Builder().dModel(dModel).heads(card.heads()).dFF(card.ffSize())
                     .activation(FeedForwardActivation.valueOf(card.ffActivation().toUpperCase(Locale.ROOT)))
                     .normPosition(norm).finalLayerNorm(norm == NormPosition.PRE && i == card.encoderLayers() - 1)
-                    .build(), below);
+                    .residualDropout(card.dropout()).attentionDropout(card.attentionDropout()).build(), below);
             below = name;
         }
         g.addLayer(POOLED, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), below);

@@ -100,6 +100,7 @@ public final class ModelCard {
     private String norm;
     private String ffActivation;
     private Integer maxPositions;
+    private Double attentionDropout;
     private double learningRate = 1e-3;
     private String schedule;
     private Integer warmupSteps;
@@ -141,8 +142,17 @@ public final class ModelCard {
     public String ffActivation() { return ffActivation == null ? "relu" : ffActivation.toLowerCase(Locale.ROOT); }
     /** Transformer with learned positions: the longest sequence it can take (default 256). */
     public int maxPositions() { return maxPositions == null ? 256 : maxPositions; }
-    /** Dropout probability (the chance of dropping a unit), 0 for none. */
+    /**
+     * Dropout probability (the chance of dropping a unit), 0 for none: on the embedded inputs and before the
+     * softmax in every family, between stacked RNN layers and before attention in the RNN families, and on
+     * each sub-layer's output inside the Transformer's residual blocks (Vaswani et al. 2017, section 5.4).
+     */
     public double dropout() { return dropout; }
+    /**
+     * Transformer and classifier: dropout probability on the attention weights (after the softmax), as
+     * PyTorch's {@code nn.MultiheadAttention} has it; default 0 (the paper's section 5.4 has none).
+     */
+    public double attentionDropout() { return attentionDropout == null ? 0.0 : attentionDropout; }
     /** Adam's learning rate; with the noam schedule, the schedule's factor. */
     public double learningRate() { return learningRate; }
     /** "constant" (default) or "noam" (Vaswani et al. 2017: warm-up, then inverse square root decay). */
@@ -200,8 +210,8 @@ public final class ModelCard {
         boolean transformerFields = family() == Family.TRANSFORMER || family() == Family.CLASSIFIER;
         if (!transformerFields) {
             require(heads == null && ffSize == null && positional == null && norm == null && ffActivation == null
-                    && maxPositions == null, "family", family, "transformer or classifier to use heads, ffSize, positional, norm,"
-                    + " ffActivation or maxPositions");
+                    && maxPositions == null && attentionDropout == null, "family", family, "transformer or classifier to use heads,"
+                    + " ffSize, positional, norm, ffActivation, maxPositions or attentionDropout");
         }
         if (transformerFields) {
             require(embeddingSize == hiddenSize, "embeddingSize", embeddingSize, "equal to hiddenSize (d_model) in a Transformer");
@@ -211,6 +221,8 @@ public final class ModelCard {
             require(List.of("post", "pre").contains(norm()), "norm", norm, "post or pre");
             require(List.of("relu", "gelu").contains(ffActivation()), "ffActivation", ffActivation, "relu or gelu");
             require(maxPositions() > 0, "maxPositions", maxPositions, "a positive integer");
+            require(attentionDropout() >= 0 && attentionDropout() < 1, "attentionDropout", attentionDropout,
+                    "in [0, 1), e.g. 0.1");
             require(family() != Family.CLASSIFIER || labelSmoothing() == 0, "labelSmoothing", labelSmoothing,
                     "0 for the classifier family (its output is a plain softmax with cross entropy)");
         } else if (family() == Family.ATTENTION) {
@@ -355,6 +367,7 @@ public final class ModelCard {
         /** "relu" or "gelu". */
         public Builder ffActivation(String v) { card.ffActivation = v; return this; }
         public Builder maxPositions(int v) { card.maxPositions = v; return this; }
+        public Builder attentionDropout(double v) { card.attentionDropout = v; return this; }
 
         public ModelCard build() {
             return card.copy().validate();

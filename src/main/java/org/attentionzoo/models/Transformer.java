@@ -23,8 +23,14 @@ import static org.attentionzoo.models.GraphNames.*;
  * </pre>
  * hiddenSize is d_model, ffSize d_ff, heads h, encoderLayers/decoderLayers N. With norm "pre" the last
  * layer of each stack ends with a LayerNorm. The cross-attention of the last decoder layer, averaged
- * over heads, is the alignment translations carry. Not (yet) as in the paper: dropout is applied to the
- * embedded inputs only, not inside the residual blocks; target embedding and softmax weights are not tied.
+ * over heads, is the alignment translations carry.
+ *
+ * <p>Dropout (section 5.4) with the card's {@code dropout} P_drop: on the sums of embeddings and positions
+ * (and before the softmax), and inside every encoder and decoder layer on the output of each sub-layer
+ * before it is added to the sub-layer input and normalised; with {@code attentionDropout} also on the
+ * attention weights. Only in training: {@code output}/{@code feedForward} with {@code train = false}, the
+ * translators and the alignments run without. Not as in the paper: target embedding and softmax weights
+ * are not tied.
  */
 public final class Transformer {
 
@@ -46,7 +52,8 @@ public final class Transformer {
             String name = "encoder_" + i;
             g.addLayer(name, new EncoderLayer.Builder().dModel(card.hiddenSize()).heads(card.heads()).dFF(card.ffSize())
                     .activation(activation(card)).normPosition(norm(card))
-                    .finalLayerNorm(norm(card) == NormPosition.PRE && i == card.encoderLayers() - 1).build(), below);
+                    .finalLayerNorm(norm(card) == NormPosition.PRE && i == card.encoderLayers() - 1)
+                    .residualDropout(card.dropout()).attentionDropout(card.attentionDropout()).build(), below);
             below = name;
         }
         String encoder = below;
@@ -55,7 +62,8 @@ public final class Transformer {
             String name = "decoder_" + i;
             g.addVertex(name, new DecoderLayer.Builder().dModel(card.hiddenSize()).heads(card.heads()).dFF(card.ffSize())
                     .activation(activation(card)).normPosition(norm(card))
-                    .finalLayerNorm(norm(card) == NormPosition.PRE && i == card.decoderLayers() - 1).build(), below, encoder);
+                    .finalLayerNorm(norm(card) == NormPosition.PRE && i == card.decoderLayers() - 1)
+                    .residualDropout(card.dropout()).attentionDropout(card.attentionDropout()).build(), below, encoder);
             below = name;
         }
         ZooGraphs.softmaxOutput(g, card, below, card.hiddenSize(), targetVocab);

@@ -92,6 +92,31 @@ class ZooCardsTest {
     }
 
     @Test
+    void transformerCardDropoutReachesEveryEncoderAndDecoderLayer() {
+        ModelCard card = Transformer.builder().hiddenSize(16).embeddingSize(16).heads(2).encoderLayers(2).decoderLayers(2)
+                .dropout(0.15).attentionDropout(0.05).build();
+        var vertices = Zoo.configuration(card, 20, 20).getVertices();
+        for (String name : List.of("encoder_0", "encoder_1")) {
+            var layer = (org.attentionzoo.layers.transformer.EncoderLayer)
+                    ((org.deeplearning4j.nn.conf.graph.LayerVertex) vertices.get(name)).getLayerConf().getLayer();
+            assertEquals(0.15, layer.getResidualDropout(), name);
+            assertEquals(0.05, layer.getAttentionDropout(), name);
+        }
+        for (String name : List.of("decoder_0", "decoder_1")) {
+            var layer = (org.attentionzoo.layers.transformer.DecoderLayer) vertices.get(name);
+            assertEquals(0.15, layer.residualDropout(), name);
+            assertEquals(0.05, layer.attentionDropout(), name);
+        }
+        ModelCard classifier = EncoderClassifier.builder().hiddenSize(16).embeddingSize(16).heads(2).dropout(0.2).build();
+        var layer = (org.attentionzoo.layers.transformer.EncoderLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex)
+                EncoderClassifier.configuration(classifier, 20, 3).getVertices().get("encoder_0")).getLayerConf().getLayer();
+        assertEquals(0.2, layer.getResidualDropout());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelCard.fromJson("{\"family\": \"attention\", \"attentionDropout\": 0.1}", "my.json"));
+        assertTrue(e.getMessage().contains("attentionDropout"), e.getMessage());
+    }
+
+    @Test
     void aFolderNamedLikeACardDoesNotHideTheCard() throws Exception {
         Path folder = Files.createDirectories(Path.of("luong-general"));
         try {

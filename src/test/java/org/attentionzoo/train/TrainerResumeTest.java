@@ -7,6 +7,7 @@ import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.RnnAttention;
 import org.attentionzoo.models.Seq2Seq;
+import org.attentionzoo.models.Transformer;
 import org.attentionzoo.models.TranslationModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +116,13 @@ class TrainerResumeTest {
     void attentionModelResumesBitwise() throws IOException {
         resumesOntoTheUninterruptedPath(RnnAttention.builder().embeddingSize(8).hiddenSize(12).attentionSize(8)
                 .build());
+    }
+
+    @Test
+    void transformerWithDropoutInsideItsLayersResumesBitwise() throws IOException {
+        // The residual and attention dropout masks come from ND4J's generator, which the trainer seeds per step.
+        resumesOntoTheUninterruptedPath(Transformer.builder().embeddingSize(8).hiddenSize(8).heads(2).ffSize(16)
+                .dropout(0.2).attentionDropout(0.1).maxGradNorm(1.0).build());
     }
 
     @Test

@@ -72,10 +72,23 @@ final class Blocks {
      */
     static SDVariable residual(SameDiff sd, SDVariable x, NormPosition norm, Map<String, SDVariable> p, String lnPrefix,
                                java.util.function.UnaryOperator<SDVariable> sublayer) {
+        return residual(sd, x, norm, p, lnPrefix, sublayer, null);
+    }
+
+    /**
+     * The same with residual dropout (section 5.4: "dropout to the output of each sub-layer, before it is
+     * added to the sub-layer input and normalized"): POST: LayerNorm(x + Dropout(Sublayer(x))); PRE:
+     * x + Dropout(Sublayer(LayerNorm(x))), the dropout being a multiplication by {@code dropoutMask}
+     * (a placeholder, see {@code InvertedDropout}; null for none).
+     */
+    static SDVariable residual(SameDiff sd, SDVariable x, NormPosition norm, Map<String, SDVariable> p, String lnPrefix,
+                               java.util.function.UnaryOperator<SDVariable> sublayer, SDVariable dropoutMask) {
         SDVariable g = p.get(lnPrefix + "g");
         SDVariable b = p.get(lnPrefix + "b");
-        return norm == NormPosition.POST ? layerNorm(sd, x.add(sublayer.apply(x)), g, b)
-                : x.add(sublayer.apply(layerNorm(sd, x, g, b)));
+        java.util.function.UnaryOperator<SDVariable> dropped = dropoutMask == null ? sublayer
+                : in -> sublayer.apply(in).mul(dropoutMask);
+        return norm == NormPosition.POST ? layerNorm(sd, x.add(dropped.apply(x)), g, b)
+                : x.add(dropped.apply(layerNorm(sd, x, g, b)));
     }
 
     /** NCW [mb, d, t] → batch-major [mb, t, d] (and back: the same permutation). */

@@ -1,6 +1,8 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.DropoutMaskSource;
 import org.attentionzoo.layers.GradientFix;
+import org.attentionzoo.layers.InvertedDropout;
 import org.attentionzoo.layers.ZooSameDiffVertex;
 import org.attentionzoo.layers.attention.AlignmentProbe;
 import org.attentionzoo.layers.attention.AlignmentVertex;
@@ -12,11 +14,13 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,7 +46,13 @@ import java.util.Objects;
  * {@code crossWQ, crossWK, crossWV, crossWO} [d_model, d_model] (plus {@code selfbQ, ..., crossbO} [1, d_model]
  * with {@code attentionBias(true)}); FFN {@code W1} [d_model, d_ff], {@code b1} [1, d_ff], {@code W2}
  * [d_ff, d_model], {@code b2} [1, d_model]; LayerNorms {@code ln1g, ln1b, ln2g, ln2b, ln3g, ln3b} (and
- * {@code lnfg, lnfb}) [1, d_model]. Xavier-uniform weights, zero biases, unit gains. No dropout inside.
+ * {@code lnfg, lnfb}) [1, d_model]. Xavier-uniform weights, zero biases, unit gains.
+ *
+ * <p>Dropout (section 5.4), off by default, as in {@link EncoderLayer}: {@code residualDropout(p)} on each of
+ * the three sub-layers' outputs before the residual addition, {@code attentionDropout(p)} on the weights of
+ * both attentions; inverted dropout, only when DL4J trains, from masks fed as placeholders
+ * ({@link org.attentionzoo.layers.InvertedDropout}, run by {@link org.attentionzoo.layers.FixedSameDiffGraphVertex}).
+ * At inference, and in {@link #decode} and the alignment methods, there is none.
  *
  * <p>Alignment: {@link #defineAlignment} gives the cross-attention weights averaged over the heads
  * [mb, tTgt, tSrc] (for {@link AlignmentProbe}); {@link #defineHeadAlignments} and {@link #headAlignments}
@@ -50,7 +60,7 @@ import java.util.Objects;
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
+public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex, DropoutMaskSource {
 
     /** Name of the decoder-states input. */
     public static final String DECODER = "decoder";
@@ -64,6 +74,12 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
     static final String LN2 = "ln2";
     static final String LN3 = "ln3";
     static final String LN_FINAL = "lnf";
+    /** Placeholder names of the dropout masks after each sub-layer and on each attention's weights. */
+    static final String DROP_SELF = "dropout_self";
+    static final String DROP_CROSS = "dropout_cross";
+    static final String DROP_FFN = "dropout_ffn";
+    static final String DROP_SELF_WEIGHTS = "dropout_selfWeights";
+    static final String DROP_CROSS_WEIGHTS = "dropout_crossWeights";
 
     private long dModel;
     private long heads;
@@ -72,6 +88,8 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
     private NormPosition norm;
     private boolean finalLayerNorm;
     private boolean attentionBias;
+    private double residualDropout;
+    private double attentionDropout;
 
     /** For Jackson only. */
     private DecoderLayer() {
@@ -85,6 +103,8 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
         this.norm = b.norm;
         this.finalLayerNorm = b.finalLayerNorm;
         this.attentionBias = b.attentionBias;
+        this.residualDropout = b.residualDropout;
+        this.attentionDropout = b.attentionDropout;
     }
 
     public long dModel() { return dModel; }
@@ -93,6 +113,10 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
     public FeedForwardActivation activation() { return activation; }
     public NormPosition normPosition() { return norm; }
     public boolean hasFinalLayerNorm() { return finalLayerNorm; }
+    /** Dropout probability on each sub-layer's output (0: none). */
+    public double residualDropout() { return residualDropout; }
+    /** Dropout probability on the attention weights (0: none). */
+    public double attentionDropout() { return attentionDropout; }
 
     /** Configuration of each of the two attentions (self: prefix {@value #SELF}, cross: {@value #CROSS}). */
     @JsonIgnore
@@ -129,8 +153,40 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
     @Override
     public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
                                    Map<String, SDVariable> masks) {
-        Outputs out = decode(sd, inputs, params, masks);
+        DataType type = inputs.get(DECODER).dataType();
+        Dropout drop = new Dropout(
+                residualDropout > 0 ? InvertedDropout.placeholder(sd, DROP_SELF, type, 3) : null,
+                residualDropout > 0 ? InvertedDropout.placeholder(sd, DROP_CROSS, type, 3) : null,
+                residualDropout > 0 ? InvertedDropout.placeholder(sd, DROP_FFN, type, 3) : null,
+                attentionDropout > 0 ? InvertedDropout.placeholder(sd, DROP_SELF_WEIGHTS, type, 4) : null,
+                attentionDropout > 0 ? InvertedDropout.placeholder(sd, DROP_CROSS_WEIGHTS, type, 4) : null);
+        Outputs out = decode(sd, inputs, params, masks, drop);
         return GradientFix.halveGradient(sd, Blocks.swapFeaturesAndTime(sd, out.output()));
+    }
+
+    /**
+     * Masks for {@link #defineVertex}'s dropout placeholders: [mb, tTgt, d_model] after each sub-layer,
+     * [mb, h, tTgt, tTgt] and [mb, h, tTgt, tSrc] on the two attentions' weights in training, a single 1 at
+     * inference.
+     */
+    @Override
+    public Map<String, INDArray> dropoutMasks(boolean training, DataType dataType, INDArray... inputs) {
+        Map<String, INDArray> masks = new HashMap<>();
+        long mb = inputs[0].size(0);
+        long tTgt = inputs[0].size(2);
+        long tSrc = inputs[1].size(2);
+        if (residualDropout > 0) {
+            for (String name : new String[]{DROP_SELF, DROP_CROSS, DROP_FFN}) {
+                masks.put(name, InvertedDropout.maskOrIdentity(training, residualDropout, dataType, mb, tTgt, dModel));
+            }
+        }
+        if (attentionDropout > 0) {
+            masks.put(DROP_SELF_WEIGHTS, InvertedDropout.maskOrIdentity(training, attentionDropout, dataType, mb, heads,
+                    tTgt, tTgt));
+            masks.put(DROP_CROSS_WEIGHTS, InvertedDropout.maskOrIdentity(training, attentionDropout, dataType, mb, heads,
+                    tTgt, tSrc));
+        }
+        return masks;
     }
 
     /** Cross-attention weights averaged over the heads, [mb, tTgt, tSrc]. */
@@ -162,12 +218,22 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
     }
 
     /**
-     * The whole layer, shared by the vertex and the alignment methods.
+     * The whole layer without dropout (as at inference), shared by the vertex and the alignment methods.
      *
      * @return output [mb, tTgt, d_model] (0 at padded target steps) and both attentions' weights
      */
     public Outputs decode(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
                           Map<String, SDVariable> masks) {
+        return decode(sd, inputs, params, masks, new Dropout(null, null, null, null, null));
+    }
+
+    /** The dropout-mask placeholders of the three sub-layers and two attentions; null entries for none. */
+    private record Dropout(SDVariable self, SDVariable cross, SDVariable ffn, SDVariable selfWeights,
+                           SDVariable crossWeights) {
+    }
+
+    private Outputs decode(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
+                           Map<String, SDVariable> masks, Dropout drop) {
         SDVariable x = Blocks.swapFeaturesAndTime(sd, inputs.get(DECODER));          // [mb, tTgt, d_model]
         SDVariable e = Blocks.swapFeaturesAndTime(sd, inputs.get(ENCODER));          // [mb, tSrc, d_model]
         SDVariable decMask = masks.get(DECODER);
@@ -176,15 +242,15 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
         MultiHeadAttention.Result[] self = new MultiHeadAttention.Result[1];
         MultiHeadAttention.Result[] cross = new MultiHeadAttention.Result[1];
         SDVariable z1 = Blocks.residual(sd, x, norm, params, LN1, in -> {
-            self[0] = mha.attend(sd, in, in, decMask, true, params, SELF);
+            self[0] = mha.attend(sd, in, in, decMask, true, params, SELF, drop.selfWeights());
             return self[0].output();
-        });
+        }, drop.self());
         SDVariable z2 = Blocks.residual(sd, z1, norm, params, LN2, in -> {
-            cross[0] = mha.attend(sd, in, e, encMask, false, params, CROSS);
+            cross[0] = mha.attend(sd, in, e, encMask, false, params, CROSS, drop.crossWeights());
             return cross[0].output();
-        });
+        }, drop.cross());
         SDVariable y = Blocks.residual(sd, z2, norm, params, LN3,
-                in -> Blocks.feedForward(sd, in, params, "", dModel, dFF, activation));
+                in -> Blocks.feedForward(sd, in, params, "", dModel, dFF, activation), drop.ffn());
         if (finalLayerNorm) {
             y = Blocks.layerNorm(sd, y, params.get(LN_FINAL + "g"), params.get(LN_FINAL + "b"));
         }
@@ -239,6 +305,8 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
         copy.norm = norm;
         copy.finalLayerNorm = finalLayerNorm;
         copy.attentionBias = attentionBias;
+        copy.residualDropout = residualDropout;
+        copy.attentionDropout = attentionDropout;
         return copy;
     }
 
@@ -246,23 +314,27 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
     public boolean equals(Object o) {
         return o instanceof DecoderLayer other && dModel == other.dModel && heads == other.heads && dFF == other.dFF
                 && activation == other.activation && norm == other.norm && finalLayerNorm == other.finalLayerNorm
-                && attentionBias == other.attentionBias;
+                && attentionBias == other.attentionBias && residualDropout == other.residualDropout
+                && attentionDropout == other.attentionDropout;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(dModel, heads, dFF, activation, norm, finalLayerNorm, attentionBias);
+        return Objects.hash(dModel, heads, dFF, activation, norm, finalLayerNorm, attentionBias, residualDropout,
+                attentionDropout);
     }
 
     @Override
     public String toString() {
         return "DecoderLayer(d_model=" + dModel + ", h=" + heads + ", d_ff=" + dFF + ", " + activation + ", " + norm
-                + "-LN" + (finalLayerNorm ? " + final LN" : "") + (attentionBias ? ", attention biases" : "") + ")";
+                + "-LN" + (finalLayerNorm ? " + final LN" : "") + (attentionBias ? ", attention biases" : "")
+                + (residualDropout > 0 ? ", residual dropout " + residualDropout : "")
+                + (attentionDropout > 0 ? ", attention dropout " + attentionDropout : "") + ")";
     }
 
     /**
      * {@code new DecoderLayer.Builder().dModel(256).heads(4).dFF(1024).build()}; d_model and h are required,
-     * d_ff defaults to 4 d_model, activation RELU, POST-LN, no final LayerNorm, no attention biases.
+     * d_ff defaults to 4 d_model, activation RELU, POST-LN, no final LayerNorm, no attention biases, no dropout.
      */
     public static final class Builder {
         private long dModel;
@@ -272,6 +344,8 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
         private NormPosition norm = NormPosition.POST;
         private boolean finalLayerNorm;
         private boolean attentionBias;
+        private double residualDropout;
+        private double attentionDropout;
 
         /** d_model: size of both inputs and of the output. */
         public Builder dModel(long v) { dModel = v; return this; }
@@ -287,9 +361,15 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex {
         public Builder finalLayerNorm(boolean v) { finalLayerNorm = v; return this; }
         /** Biases on the Q, K, V and output projections (default false, as the paper's equations). */
         public Builder attentionBias(boolean v) { attentionBias = v; return this; }
+        /** P_drop of the paper's residual dropout, on each sub-layer's output (default 0: none). */
+        public Builder residualDropout(double p) { residualDropout = p; return this; }
+        /** Dropout probability on the weights of both attentions (default 0: none). */
+        public Builder attentionDropout(double p) { attentionDropout = p; return this; }
 
         public DecoderLayer build() {
             TransformerParams.validate("DecoderLayer", dModel, heads, dFF);
+            InvertedDropout.checkProbability("DecoderLayer residualDropout", residualDropout);
+            InvertedDropout.checkProbability("DecoderLayer attentionDropout", attentionDropout);
             if (dFF == 0) {
                 dFF = 4 * dModel;
             }

@@ -118,6 +118,16 @@ public final class MultiHeadAttention {
      */
     public Result attend(SameDiff sd, SDVariable queries, SDVariable memory, SDVariable keyMask, boolean causal,
                          Map<String, SDVariable> params, String prefix) {
+        return attend(sd, queries, memory, keyMask, causal, params, prefix, null);
+    }
+
+    /**
+     * The same with dropout on the attention weights: the values are averaged with weights ⊙ {@code dropoutMask}
+     * (a placeholder broadcastable to [mb, h, tQ, tK], see {@code InvertedDropout}; null for none). The weights
+     * returned are those before dropout.
+     */
+    public Result attend(SameDiff sd, SDVariable queries, SDVariable memory, SDVariable keyMask, boolean causal,
+                         Map<String, SDVariable> params, String prefix, SDVariable dropoutMask) {
         SDVariable q = splitHeads(sd, Blocks.linear(sd, queries, params.get(prefix + W_Q), bias(params, prefix, B_Q), dModel));
         SDVariable k = splitHeads(sd, Blocks.linear(sd, memory, params.get(prefix + W_K), bias(params, prefix, B_K), dModel));
         SDVariable v = splitHeads(sd, Blocks.linear(sd, memory, params.get(prefix + W_V), bias(params, prefix, B_V), dModel));
@@ -130,7 +140,8 @@ public final class MultiHeadAttention {
             mask = mask == null ? c : mask.mul(c);
         }
         SDVariable weights = scaledDotProductWeights(sd, q, k, mask, dK());            // [mb, h, tQ, tK]
-        SDVariable heads4 = sd.mmul(weights, v);                                       // [mb, h, tQ, d_k]
+        SDVariable used = dropoutMask == null ? weights : weights.mul(dropoutMask);
+        SDVariable heads4 = sd.mmul(used, v);                                          // [mb, h, tQ, d_k]
         SDVariable concat = mergeHeads(sd, heads4);                                    // [mb, tQ, h·d_k]
         SDVariable out = Blocks.linear(sd, concat, params.get(prefix + W_O), bias(params, prefix, B_O), dModel);
         return new Result(out, weights);

@@ -4,6 +4,7 @@
  * (layer), {@link org.attentionzoo.layers.transformer.DecoderLayer} (vertex: decoder states, encoder output), and the shared
  * {@link org.attentionzoo.layers.transformer.MultiHeadAttention} computation. A model chains
  * embeddings → PositionalEncoding → EncoderLayer × N and target embeddings → PositionalEncoding → DecoderLayer × N
- * (each taking the last encoder layer as second input) → RnnOutputLayer.
+ * (each taking the last encoder layer as second input) → RnnOutputLayer. Residual and attention dropout
+ * inside the encoder and decoder layers are configured on their builders and active only in training.
  */
 package org.attentionzoo.layers.transformer;
