@@ -130,7 +130,8 @@ public final class Benchmark {
     /**
      * Sentences per second, in batches; every batch decodes exactly (its longest reference + 1) steps, EOS being
      * forbidden ({@link #withoutEos}), as the peer's benchmark does, so the work does not depend on the weights.
-     * Tokenizing and id lookup happen before the clock starts.
+     * Tokenizing and id lookup happen before the clock starts, and the first batch is decoded once untimed
+     * (JIT compilation and ND4J's first-call setup).
      */
     private static double decodeRate(TranslationModel model, List<SentencePair> pairs, int batch, int beam, boolean cached) {
         Tokenizer t = model.targetTokenizer();
@@ -143,15 +144,20 @@ public final class Benchmark {
                     .toArray(int[][]::new));
             limits.add(new LengthLimit(0, chunk.stream().mapToInt(p -> t.tokenize(p.target()).size() + 1).max().orElse(1)));
         }
+        decode(steps, sources.get(0), limits.get(0), beam);                 // warm-up (JIT, op setup), not timed
         long t0 = System.nanoTime();
         for (int b = 0; b < sources.size(); b++) {
-            if (beam == 1) {
-                new GreedyDecoder(steps, limits.get(b)).decode(sources.get(b));
-            } else {
-                new BeamSearch(steps, beam, 1, BeamSearch.DEFAULT_ALPHA, limits.get(b)).search(sources.get(b));
-            }
+            decode(steps, sources.get(b), limits.get(b), beam);
         }
         return pairs.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void decode(StepModel steps, int[][] sources, LengthLimit limit, int beam) {
+        if (beam == 1) {
+            new GreedyDecoder(steps, limit).decode(sources);
+        } else {
+            new BeamSearch(steps, beam, 1, BeamSearch.DEFAULT_ALPHA, limit).search(sources);
+        }
     }
 
     /** The model's step model with EOS made impossible, so that every hypothesis runs to the length limit. */
