@@ -17,6 +17,7 @@ import org.attentionzoo.models.Zoo;
 import org.attentionzoo.optim.GlobalNormClipping;
 import org.attentionzoo.train.TrainingData;
 import org.attentionzoo.util.QuietOutput;
+import org.attentionzoo.util.Threads;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -65,8 +66,9 @@ public final class Benchmark {
                 case "--cards" -> cards = List.of(args[i + 1].split(","));
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
                 case "--decode-sents" -> decodeSentences = Integer.parseInt(args[i + 1]);
+                case "--threads" -> Threads.use(Integer.parseInt(args[i + 1]));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N");
+                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N");
             }
         }
         MemoryPeak memory = MemoryPeak.start();

@@ -54,6 +54,11 @@ public final class ModelCard {
         BILSTM,
         /** DL4J's built-in {@code Bidirectional(LSTM)}, for comparison. */
         BILSTM_BUILTIN,
+        /**
+         * A bidirectional LSTM assembled from graph vertices: two built-in LSTM layers, the second reading
+         * the source reversed within each sentence's real length ({@code ReverseTimeSeriesVertex}).
+         */
+        BILSTM_GRAPH,
         /** A one-directional LSTM. */
         LSTM;
 

@@ -5,6 +5,8 @@ import org.attentionzoo.layers.attention.AttentionDecoder;
 import org.attentionzoo.layers.attention.LuongAttention;
 import org.attentionzoo.layers.attention.ScoreType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -60,7 +62,11 @@ public final class RnnAttention {
         int nIn = card.embeddingSize();
         for (int i = 0; i < card.encoderLayers(); i++) {
             String name = "encoder_" + i;
-            g.addLayer(name, encoderLayer(card, nIn), ZooGraphs.dropout(g, name, below, card));
+            if (card.encoder() == ModelCard.Encoder.BILSTM_GRAPH) {
+                bidirectional(g, name, ZooGraphs.dropout(g, name, below, card), nIn, h / 2);
+            } else {
+                g.addLayer(name, encoderLayer(card, nIn), ZooGraphs.dropout(g, name, below, card));
+            }
             below = name;
             nIn = h;
         }
@@ -92,14 +98,39 @@ public final class RnnAttention {
         return g.build();
     }
 
+    /**
+     * A bidirectional LSTM from graph vertices, named {@code name} (its output [mb, 2 · half, tSrc]):
+     * <pre>
+     *   →h = LSTM_fwd(x)                  name_fwd
+     *   ←h = rev(LSTM_bwd(rev(x)))        name_reversed, name_bwd, then name (the merge) reads name_bwd_reversed
+     *   h̄  = [→h ; ←h]                    name (MergeVertex)
+     * </pre>
+     * where rev reverses each sentence within its real length and leaves the padding at the end
+     * ({@code ReverseTimeSeriesVertex} with the source mask), so the backward LSTM starts at the last real
+     * token, as in our SameDiff {@link BiLSTM}, with DL4J's own LSTM layers only.
+     */
+    private static void bidirectional(ComputationGraphConfiguration.GraphBuilder g, String name, String input,
+                                      int nIn, int half) {
+        g.addLayer(name + "_fwd", lstm(nIn, half), input);
+        g.addVertex(name + "_reversed", new ReverseTimeSeriesVertex(SOURCE), input);
+        g.addLayer(name + "_bwd", lstm(nIn, half), name + "_reversed");
+        g.addVertex(name + "_bwd_reversed", new ReverseTimeSeriesVertex(SOURCE), name + "_bwd");
+        g.addVertex(name, new MergeVertex(), name + "_fwd", name + "_bwd_reversed");
+    }
+
+    private static Layer lstm(int nIn, int nOut) {
+        return new LSTM.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build();
+    }
+
     private static Layer encoderLayer(ModelCard card, int nIn) {
         int h = card.hiddenSize();
         switch (card.encoder()) {
             case LSTM:
-                return new LSTM.Builder().nIn(nIn).nOut(h).activation(Activation.TANH).build();
+                return lstm(nIn, h);
             case BILSTM_BUILTIN:
-                return new Bidirectional(Bidirectional.Mode.CONCAT,
-                        new LSTM.Builder().nIn(nIn).nOut(h / 2).activation(Activation.TANH).build());
+                return new Bidirectional(Bidirectional.Mode.CONCAT, lstm(nIn, h / 2));
+            case BILSTM_GRAPH:
+                throw new IllegalStateException("bilstm-graph is several vertices, see bidirectional()");
             case BILSTM:
             default:
                 return new BiLSTM.Builder().nIn(nIn).nOut(h / 2).build();

@@ -23,7 +23,9 @@ class LuongAttentionStepsTest {
                 Arguments.of("luong concat, bilstm-builtin", tiny.score("concat").encoder(ModelCard.Encoder.BILSTM_BUILTIN)
                         .encoderLayers(1).decoderLayers(1).build()),
                 Arguments.of("luong additive, bilstm, dropout", tiny.score("additive").encoder(ModelCard.Encoder.BILSTM)
-                        .dropout(0.3).build()));
+                        .dropout(0.3).build()),
+                Arguments.of("luong general, bilstm-graph, 2 layers, dropout", tiny.score("general")
+                        .encoder(ModelCard.Encoder.BILSTM_GRAPH).encoderLayers(2).dropout(0.3).build()));
     }
 
     @ParameterizedTest(name = "{0}")
