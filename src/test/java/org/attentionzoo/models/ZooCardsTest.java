@@ -25,7 +25,7 @@ class ZooCardsTest {
     void attentionCardBuildsTheSameGraphAsTheJavaBuilderAndCountsVertexParameters() throws Exception {
         ModelCard fromFile = Zoo.card("luong-general");
         ModelCard fromJava = RnnAttention.builder().name("luong-general").description(fromFile.description())
-                .encoder(ModelCard.Encoder.BILSTM).decoder(ModelCard.Decoder.LUONG).score("general")
+                .encoder(ModelCard.Encoder.BILSTM_GRAPH).decoder(ModelCard.Decoder.LUONG).score("general")
                 .embeddingSize(256).hiddenSize(256).attentionSize(256).dropout(0.1).gradientClip(0).maxGradNorm(1.0)
                 .build();
         assertEquals(fromJava, fromFile);
