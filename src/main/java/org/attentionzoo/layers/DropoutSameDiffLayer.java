@@ -1,7 +1,6 @@
 package org.attentionzoo.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.samediff.DL4JSameDiffMemoryMgr;
 import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
@@ -102,12 +101,7 @@ public class DropoutSameDiffLayer extends SameDiffLayer {
         required.addAll(paramTable.keySet());
         Map<String, INDArray> grads = sameDiff.calculateGradients(placeholders, required);
 
-        Gradient g = new DefaultGradient();
-        for (String key : paramTable.keySet()) {
-            INDArray target = gradTable.get(key);
-            target.assign(grads.get(key));
-            g.gradientForVariable().put(key, target);
-        }
+        Gradient g = ParameterGradients.copy(paramTable.keySet(), gradTable, grads);
         INDArray dLdIn = grads.get(INPUT_KEY);
         sameDiff.clearPlaceholders(true);
         sameDiff.clearOpInputs();

@@ -1,7 +1,6 @@
 package org.attentionzoo.layers;
 
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.samediff.DL4JSameDiffMemoryMgr;
@@ -113,12 +112,7 @@ public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
         required.addAll(paramTable.keySet());
         Map<String, INDArray> grads = sameDiff.calculateGradients(placeholders, required);
 
-        Gradient g = new DefaultGradient();
-        for (String key : paramTable.keySet()) {
-            INDArray target = gradTable.get(key);
-            target.assign(grads.get(key));
-            g.gradientForVariable().put(key, target);
-        }
+        Gradient g = ParameterGradients.copy(paramTable.keySet(), gradTable, grads);
         INDArray[] dLdIn = new INDArray[inputNames.size()];
         for (int i = 0; i < inputNames.size(); i++) {
             dLdIn[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, grads.get(inputNames.get(i)));
