@@ -62,24 +62,7 @@ public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
                 : Map.of();
         Map<String, INDArray> placeholders = placeholders();
 
-        String wsNameOutput = workspaceMgr.getWorkspaceName(ArrayType.ACTIVATIONS);
-        boolean actScopedOut = workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS);
-        if (!actScopedOut && wsNameOutput == null) {
-            throw new IllegalStateException("Activations must have a workspace or must be scoped out");
-        }
-        InferenceSession is = sameDiff.getSessions().computeIfAbsent(Thread.currentThread().getId(),
-                id -> newSession(sameDiff));
-        is.setMmgr(new DL4JSameDiffMemoryMgr(workspaceMgr.getWorkspaceName(ArrayType.FF_WORKING_MEM), wsNameOutput,
-                workspaceMgr.getConfiguration(ArrayType.FF_WORKING_MEM), workspaceMgr.getConfiguration(ArrayType.ACTIVATIONS)));
-
-        INDArray result = sameDiff.outputSingle(placeholders, outputKey);
-        if (!actScopedOut && !result.data().getParentWorkspace().getId().equals(wsNameOutput)) {
-            result = workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
-        } else if (actScopedOut && result.isAttached()) {
-            result = result.detach();
-        }
-        sameDiff.clearPlaceholders(true);
-        sameDiff.clearOpInputs();
+        INDArray result = SameDiffForward.run(sameDiff, placeholders, outputKey, workspaceMgr);
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, result);
     }
 
