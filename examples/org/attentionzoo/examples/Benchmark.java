@@ -37,6 +37,7 @@ import java.util.Locale;
  * greedy decoding sentences/s at batch 64 and at batch 1, beam-5 sentences/s (16 sentences per batch), and
  * peak resident memory. Decoding uses each model's cached step model ({@code StepModels}); the column
  * "greedy b64 uncached" re-runs the whole graph on every prefix ({@code GraphStepModel}), for comparison.
+ * {@code --decode false} measures training only (the decoding columns print NaN).
  *
  * <pre>
  * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.Benchmark \
@@ -59,6 +60,7 @@ public final class Benchmark {
         int warmup = 3;
         int steps = 20;
         int decodeSentences = 256;
+        boolean decode = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--train" -> trainFile = Path.of(args[i + 1]);
@@ -67,8 +69,9 @@ public final class Benchmark {
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
                 case "--decode-sents" -> decodeSentences = Integer.parseInt(args[i + 1]);
                 case "--threads" -> Threads.use(Integer.parseInt(args[i + 1]));
+                case "--decode" -> decode = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N");
+                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false");
             }
         }
         MemoryPeak memory = MemoryPeak.start();
@@ -111,10 +114,10 @@ public final class Benchmark {
             long denseParams = Zoo.parameterCount(model.graph()) - embeddingParams(model);
             double mfu = 6.0 * denseParams * tokPerSec / (gflops * 1e9);
 
-            double b64 = decodeRate(model, dev, 64, 1, true);
-            double b64Uncached = decodeRate(model, dev.subList(0, Math.min(64, dev.size())), 64, 1, false);
-            double b1 = decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 1, 1, true);
-            double beam = decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true);
+            double b64 = decode ? decodeRate(model, dev, 64, 1, true) : Double.NaN;
+            double b64Uncached = decode ? decodeRate(model, dev.subList(0, Math.min(64, dev.size())), 64, 1, false) : Double.NaN;
+            double b1 = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 1, 1, true) : Double.NaN;
+            double beam = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true) : Double.NaN;
             System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
                     name, Zoo.parameterCount(model.graph()) / 1e6, tokPerSec,
                     1000 * trainSeconds / (batches.size() - warmup), 100 * mfu, b64, b64Uncached, b1, beam,

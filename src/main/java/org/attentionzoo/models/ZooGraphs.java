@@ -13,11 +13,11 @@ import org.attentionzoo.layers.SequenceDropout;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.attentionzoo.layers.ColumnMajorOutputLayer;
 import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
 import org.attentionzoo.optim.NoamSchedule;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 
 /** The pieces every zoo graph shares: global settings, embeddings and the softmax output. */
 final class ZooGraphs {
@@ -52,9 +52,12 @@ final class ZooGraphs {
         return new Adam(card.learningRate());
     }
 
-    /** Cross entropy on sparse target ids, label-smoothed when the card asks for it. */
+    /**
+     * Cross entropy on sparse target ids, label-smoothed when the card asks for it ({@link LabelSmoothedCrossEntropy}
+     * with ε = 0 otherwise: the values of DL4J's LossSparseMCXENT, without its one-hot matrices).
+     */
     static ILossFunction loss(ModelCard card) {
-        return card.labelSmoothing() > 0 ? new LabelSmoothedCrossEntropy(card.labelSmoothing()) : new LossSparseMCXENT();
+        return new LabelSmoothedCrossEntropy(card.labelSmoothing());
     }
 
     /**
@@ -81,12 +84,15 @@ final class ZooGraphs {
         return name;
     }
 
-    /** Adds the softmax over the target vocabulary, trained with cross entropy on sparse ids. */
+    /**
+     * Adds the softmax over the target vocabulary, trained with cross entropy on sparse ids: DL4J's
+     * RnnOutputLayer, run by {@link ColumnMajorOutputLayer} (same values, a faster matrix product).
+     */
     static void softmaxOutput(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String input,
                               int nIn, int targetVocab) {
-        g.addLayer(GraphNames.OUTPUT, new RnnOutputLayer.Builder(loss(card))
+        g.addLayer(GraphNames.OUTPUT, ColumnMajorOutputLayer.of(new RnnOutputLayer.Builder(loss(card))
                 .nIn(nIn).nOut(targetVocab).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW)
-                .build(), dropout(g, GraphNames.OUTPUT, input, card));
+                .build()), dropout(g, GraphNames.OUTPUT, input, card));
         g.setOutputs(GraphNames.OUTPUT);
     }
 

@@ -4,7 +4,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -18,7 +17,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *   ∂L/∂z = p − q
  * </pre>
  * Rows whose mask is 0 (padding) contribute neither loss nor gradient. With ε = 0 this is ordinary cross
- * entropy. Note that its minimum is the entropy of q, not 0.
+ * entropy, the same values as DL4J's {@code LossSparseMCXENT}, which the zoo used before: that one builds a
+ * one-hot matrix and a softmax for the score and again for the gradient; this one computes the softmax once
+ * per {@link #computeGradientAndScore} and touches the targets one entry per row. Note that the minimum is
+ * the entropy of q, not 0.
  */
 public final class LabelSmoothedCrossEntropy implements ILossFunction {
 
@@ -35,18 +37,33 @@ public final class LabelSmoothedCrossEntropy implements ILossFunction {
         return epsilon;
     }
 
-    /** Smoothed targets q [n, V] from class ids [n, 1]. */
-    private INDArray targets(INDArray labels, long classes, org.nd4j.linalg.api.buffer.DataType type) {
-        long n = labels.size(0);
-        INDArray q = Nd4j.valueArrayOf(new long[]{n, classes}, epsilon / classes, type);
-        for (long i = 0; i < n; i++) {
-            long y = labels.getLong(i, 0);
-            if (y < 0 || y >= classes) {
-                throw new IllegalArgumentException("label " + y + " out of range for " + classes + " classes");
-            }
-            q.putScalar(i, y, q.getDouble(i, y) + 1.0 - epsilon);
+    /**
+     * What score and gradient share, computed once for rows z_i of the pre-activations [n, V]:
+     * s_i = z_i − max_k z_ik (shifted, so that exp cannot overflow), e_i = exp(s_i), and
+     * log Σ_k exp(z_ik − max) = log Σ_k e_ik. Then log p_ik = s_ik − logSum_i and p_ik = e_ik / Σ_k e_ik.
+     */
+    private record Softmax(INDArray shifted, INDArray exp, INDArray sum, INDArray logSum) {
+        static Softmax of(INDArray z) {
+            INDArray shifted = z.subColumnVector(z.max(true, 1));
+            INDArray exp = Transforms.exp(shifted, true);
+            INDArray sum = exp.sum(true, 1);
+            return new Softmax(shifted, exp, sum, Transforms.log(sum, true));
         }
-        return q;
+    }
+
+    /** The class ids [n, 1] as ints, each checked against the class count. */
+    private static int[] classIds(INDArray labels, long classes) {
+        if (labels.rank() != 2 || labels.size(1) != 1) {
+            throw new IllegalArgumentException("LabelSmoothedCrossEntropy takes class ids [n, 1]; got labels of shape "
+                    + java.util.Arrays.toString(labels.shape()));
+        }
+        int[] ids = labels.toIntVector();
+        for (int id : ids) {
+            if (id < 0 || id >= classes) {
+                throw new IllegalArgumentException("label " + id + " out of range for " + classes + " classes");
+            }
+        }
+        return ids;
     }
 
     private static void requireSoftmax(IActivation activationFn) {
@@ -55,49 +72,72 @@ public final class LabelSmoothedCrossEntropy implements ILossFunction {
         }
     }
 
-    /** log softmax of the pre-activations, row by row, computed stably. */
-    private static INDArray logSoftmax(INDArray z) {
-        INDArray max = z.max(true, 1);
-        INDArray shifted = z.subColumnVector(max);
-        INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
-        return shifted.subiColumnVector(logSum);
-    }
-
-    @Override
-    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        requireSoftmax(activationFn);
-        INDArray q = targets(labels, preOutput.size(1), preOutput.dataType());
-        INDArray perRow = q.muli(logSoftmax(preOutput)).sum(true, 1).negi();            // [n, 1]
+    /**
+     * L_i = − Σ_k q_ik log p_ik = logSum_i − (1 − ε) s_{i,y_i} − (ε / V) Σ_k s_ik, with the shifted logits s of
+     * {@link Softmax} (log p_ik = s_ik − logSum_i and Σ_k q_ik = 1); no dense target matrix is built.
+     */
+    private INDArray scoreArray(int[] ids, Softmax sm, INDArray mask) {
+        long classes = sm.shifted.size(1);
+        INDArray perRow = sm.logSum.dup();                                                // [n, 1]
+        if (epsilon > 0) {
+            perRow.subi(sm.shifted.sum(true, 1).muli(epsilon / classes));
+        }
+        for (int i = 0; i < ids.length; i++) {
+            perRow.putScalar(i, 0, perRow.getDouble(i, 0) - (1 - epsilon) * sm.shifted.getDouble(i, ids[i]));
+        }
         if (mask != null) {
             perRow.muli(mask.reshape(perRow.shape()).castTo(perRow.dataType()));
         }
         return perRow;
     }
 
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                               boolean average) {
-        INDArray perRow = computeScoreArray(labels, preOutput, activationFn, mask);
-        double score = perRow.sumNumber().doubleValue();
-        return average ? score / perRow.size(0) : score;
-    }
-
-    @Override
-    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        requireSoftmax(activationFn);
-        INDArray p = Transforms.exp(logSoftmax(preOutput), false);
-        INDArray grad = p.subi(targets(labels, preOutput.size(1), preOutput.dataType()));  // p − q
+    /** ∂L/∂z = p − q: p = e / Σe in place, minus ε / V everywhere and 1 − ε at each label; masked rows zeroed. */
+    private INDArray gradient(int[] ids, Softmax sm, INDArray mask) {
+        INDArray grad = sm.exp.diviColumnVector(sm.sum);                                 // p, in place of e
+        if (epsilon > 0) {
+            grad.subi(epsilon / grad.size(1));
+        }
+        for (int i = 0; i < ids.length; i++) {
+            grad.putScalar(i, ids[i], grad.getDouble(i, ids[i]) - (1 - epsilon));
+        }
         if (mask != null) {
             grad.muliColumnVector(mask.reshape(mask.length(), 1).castTo(grad.dataType()));
         }
         return grad;
     }
 
+    private static double total(INDArray perRow, boolean average) {
+        double score = perRow.sumNumber().doubleValue();
+        return average ? score / perRow.size(0) : score;
+    }
+
+    @Override
+    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        requireSoftmax(activationFn);
+        return scoreArray(classIds(labels, preOutput.size(1)), Softmax.of(preOutput), mask);
+    }
+
+    @Override
+    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+                               boolean average) {
+        return total(computeScoreArray(labels, preOutput, activationFn, mask), average);
+    }
+
+    @Override
+    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        requireSoftmax(activationFn);
+        return gradient(classIds(labels, preOutput.size(1)), Softmax.of(preOutput), mask);
+    }
+
+    /** Score and gradient from one softmax pass (DL4J's own losses compute the softmax once for each). */
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                                           INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
+        requireSoftmax(activationFn);
+        int[] ids = classIds(labels, preOutput.size(1));
+        Softmax sm = Softmax.of(preOutput);
+        double score = total(scoreArray(ids, sm, mask), average);                        // before p overwrites e
+        return new Pair<>(score, gradient(ids, sm, mask));
     }
 
     @Override

@@ -8,6 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LabelSmoothedCrossEntropyTest {
 
@@ -73,5 +75,45 @@ class LabelSmoothedCrossEntropyTest {
                 assertEquals(numerical, grad.getDouble(i, k), 1e-7, "d/dz[" + i + "," + k + "]");
             }
         }
+    }
+
+    @Test
+    void withoutSmoothingGradientAndScoresAreDl4jsOnMaskedFOrderRows() {
+        Nd4j.getRandom().setSeed(7);
+        INDArray z = Nd4j.randn(DataType.DOUBLE, 6, 9).muli(3).dup('f');                 // DL4J hands 2D views in f order
+        INDArray labels = Nd4j.createFromArray(new double[]{0, 8, 3, 3, 5, 1}).reshape(6, 1);
+        INDArray mask = Nd4j.createFromArray(new double[]{1, 1, 0, 1, 0, 1}).reshape(6, 1);
+        LabelSmoothedCrossEntropy ours = new LabelSmoothedCrossEntropy(0);
+        LossSparseMCXENT dl4j = new LossSparseMCXENT();
+        ActivationSoftmax softmax = new ActivationSoftmax();
+        INDArray expectedGrad = dl4j.computeGradient(labels, z.dup(), softmax, mask);
+        INDArray expectedRows = dl4j.computeScoreArray(labels, z.dup(), softmax, mask);
+        assertTrue(expectedGrad.equalsWithEps(ours.computeGradient(labels, z.dup(), softmax, mask), 1e-12));
+        assertTrue(expectedRows.equalsWithEps(ours.computeScoreArray(labels, z.dup(), softmax, mask), 1e-12));
+        var both = ours.computeGradientAndScore(labels, z.dup(), softmax, mask, true);
+        assertEquals(dl4j.computeScore(labels, z.dup(), softmax, mask, true), both.getFirst(), 1e-12);
+        assertTrue(expectedGrad.equalsWithEps(both.getSecond(), 1e-12));
+        assertEquals(0.0, both.getSecond().getRow(2).amaxNumber().doubleValue(), 0.0, "masked row has no gradient");
+    }
+
+    @Test
+    void gradientAndScoreTogetherEqualEachAloneWithSmoothing() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray z = Nd4j.randn(DataType.DOUBLE, 4, 5);
+        INDArray labels = Nd4j.createFromArray(new double[]{4, 0, 2, 2}).reshape(4, 1);
+        LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(0.2);
+        ActivationSoftmax softmax = new ActivationSoftmax();
+        var both = loss.computeGradientAndScore(labels, z.dup(), softmax, null, false);
+        assertEquals(loss.computeScore(labels, z.dup(), softmax, null, false), both.getFirst(), 1e-12);
+        assertTrue(loss.computeGradient(labels, z.dup(), softmax, null).equalsWithEps(both.getSecond(), 1e-12));
+        assertEquals(0.0, both.getSecond().sum(1).amaxNumber().doubleValue(), 1e-12, "p − q sums to 0 in every row");
+    }
+
+    @Test
+    void labelOutOfRangeIsAnError() {
+        INDArray labels = Nd4j.createFromArray(new double[]{1, 3}).reshape(2, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LabelSmoothedCrossEntropy(0).computeScore(labels, z(), new ActivationSoftmax(), null, false));
+        assertTrue(e.getMessage().contains("label 3"), e.getMessage());
     }
 }

@@ -9,6 +9,11 @@ package org.attentionzoo.decode.incremental;
  * <p>An implementation computes exactly what the model's training graph computes at the last position
  * of a teacher-forced prefix (its tests compare the two), but does O(1) decoder work per step instead
  * of re-running the graph on the prefix.
+ *
+ * <p>{@link IncrementalStepModel} calls {@link #initialState} and {@link #step} inside an ND4J workspace
+ * that is reused by the next call; it copies the returned states out. An implementation that keeps an
+ * array of its own from one call to the next (a cache) must create it outside workspaces
+ * ({@code Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()}), as {@code TransformerSteps} does.
  */
 public interface IncrementalDecoder {
 

@@ -1,8 +1,13 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.decode.StepModel;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +23,19 @@ import java.util.Map;
  * not cached (any other caller) is rebuilt from BOS, one step per token, so every request is answered.
  */
 public final class IncrementalStepModel implements StepModel {
+
+    /**
+     * Every {@code logProbs} call runs in this ND4J workspace, so a step's temporaries (gates, scores, the
+     * [rows, V] logits) reuse one block of memory from call to call instead of fresh allocations, which ND4J
+     * frees only when the garbage collector finds their Java objects (fresh pages cost more than the
+     * arithmetic at these sizes: see README, "Performance"). What outlives the call is copied out: the
+     * log-probabilities into Java arrays, the new decoder states by {@link RowState#detach}. The block is
+     * kept per thread and grows to the largest step seen.
+     */
+    static final String STEP_WORKSPACE = "attention-zoo-decoder-step";
+    private static final WorkspaceConfiguration STEP_MEMORY = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
+            .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 
     private final IncrementalDecoder decoder;
 
@@ -86,7 +104,10 @@ public final class IncrementalStepModel implements StepModel {
                 keys[i] = new Key(sentences[i], prefixes[i].clone());
             }
             Map<Key, Slot> next = new HashMap<>();
-            double[][] out = advance(keys, next);
+            double[][] out;
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_MEMORY, STEP_WORKSPACE)) {
+                out = advance(keys, next);
+            }
             cache = next;
             return out;
         }
@@ -129,33 +150,33 @@ public final class IncrementalStepModel implements StepModel {
             }
             StepOutput result = decoder.step(encoded, sentences, state, tokens);
             double[][] rows = rows(result.logProbs());
+            RowState kept = result.state().detach();                              // outlives this call's workspace
             for (int j = 0; j < tokens.length; j++) {
                 out[members.get(j)] = rows[j];
-                next.put(keys[members.get(j)], new Slot(result.state(), j));
+                next.put(keys[members.get(j)], new Slot(kept, j));
             }
         }
 
         /**
-         * The rows of a [n, V] matrix as Java arrays, read in one bulk copy: {@code toDoubleMatrix} reads
-         * row by row and took longer than the output layer's matrix product at batch 64.
+         * The rows of a [n, V] matrix as Java arrays, read in one bulk copy ({@code toDoubleMatrix} reads
+         * row by row and took longer than the output layer's matrix product at batch 64); a column-major
+         * matrix (as {@code SoftmaxOutput} makes them) is read in place, without a transposing copy.
          */
         private static double[][] rows(INDArray matrix) {
             int n = (int) matrix.size(0);
             int v = (int) matrix.size(1);
-            INDArray c = matrix.isView() || matrix.ordering() != 'c' ? matrix.dup('c') : matrix;
+            boolean columnMajor = !matrix.isView() && matrix.ordering() == 'f';
+            INDArray c = columnMajor || (!matrix.isView() && matrix.ordering() == 'c') ? matrix : matrix.dup('c');
             double[][] out = new double[n][v];
-            if (c.dataType() == DataType.DOUBLE) {
-                double[] all = c.data().asDouble();
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(all, i * v, out[i], 0, v);
-                }
-            } else {
-                float[] all = c.castTo(DataType.FLOAT).data().asFloat();
-                for (int i = 0; i < n; i++) {
-                    double[] row = out[i];
-                    for (int j = 0, k = i * v; j < v; j++, k++) {
+            double[] all = c.data().asDouble();
+            for (int i = 0; i < n; i++) {
+                double[] row = out[i];
+                if (columnMajor) {
+                    for (int j = 0, k = i; j < v; j++, k += n) {
                         row[j] = all[k];
                     }
+                } else {
+                    System.arraycopy(all, i * v, row, 0, v);
                 }
             }
             return out;

@@ -66,6 +66,16 @@ public final class RowState {
         return picked.reshape('c', shape);
     }
 
+    /**
+     * This state with every tensor outside any ND4J workspace ({@code INDArray.detach}: a copy when the
+     * tensor lives in one, the tensor itself otherwise), so that it stays valid after the workspace closes.
+     */
+    public RowState detach() {
+        Builder b = new Builder(rows);
+        tensors.forEach((name, t) -> b.put(name, t.isAttached() ? t.detach() : t));
+        return b.build();
+    }
+
     private boolean isIdentity(int[] indices) {
         if (indices.length != rows) {
             return false;

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The zoo graphs' softmax output layer ({@link GraphNames#OUTPUT}, an {@code RnnOutputLayer}) at one step,
@@ -14,7 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  *   log p(y | ·) = log softmax(x W + b)_y = z_y − log Σ_v exp(z_v),   z = x W + b,  W [nIn, V],  b [1, V]
  * </pre>
- * computed as a log-softmax, in the parameters' data type (no probability is rounded to 0 first).
+ * computed as a log-softmax, in the parameters' data type (no probability is rounded to 0 first): z − max_v z_v
+ * minus the log of the row's sum of exp(z − max), in place where it can be (libnd4j's log_softmax op takes
+ * the log of every softmax entry and took about twice as long at [64, 8000]). The logits are written in
+ * column-major order: ND4J's product into a row-major result took twice as long (4.2 vs 2.2 ms for
+ * [64, 256] x [256, 8000] on one core, OpenBLAS).
  */
 final class SoftmaxOutput {
 
@@ -35,6 +40,10 @@ final class SoftmaxOutput {
      * @return log-probabilities [rows, V]
      */
     INDArray logProbs(INDArray x) {
-        return Nd4j.nn().logSoftmax(x.mmul(weights).addiRowVector(bias), 1);
+        INDArray z = Nd4j.createUninitialized(weights.dataType(), new long[]{x.size(0), weights.size(1)}, 'f');
+        x.castTo(weights.dataType()).mmuli(weights, z).addiRowVector(bias);      // f order: see the class comment
+        z.subiColumnVector(z.max(true, 1));                                      // z − max: exp cannot overflow
+        INDArray logSum = Transforms.log(Transforms.exp(z, true).sum(true, 1), false);
+        return z.subiColumnVector(logSum);
     }
 }

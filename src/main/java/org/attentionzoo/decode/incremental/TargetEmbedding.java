@@ -4,6 +4,7 @@ import org.attentionzoo.layers.transformer.PositionalEncoding;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -71,8 +72,10 @@ final class TargetEmbedding {
             }
             return learnedPositions.getRow(t, true);
         }
-        while (sinusoids.size() <= t) {
-            sinusoids.add(sinusoid(sinusoids.size()));
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {  // cached across steps
+            while (sinusoids.size() <= t) {
+                sinusoids.add(sinusoid(sinusoids.size()));
+            }
         }
         return sinusoids.get(t);
     }

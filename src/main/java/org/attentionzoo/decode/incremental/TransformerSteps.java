@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -199,11 +200,13 @@ public final class TransformerSteps implements IncrementalDecoder {
         if (g != null && g.encoded == encoded && Arrays.equals(g.sentences, sentences)) {
             return g;
         }
-        KeyValues[] cross = new KeyValues[layers.size()];
-        for (int l = 0; l < cross.length; l++) {
-            cross[l] = new KeyValues(rows(encoded.get(crossKeys(l)), sentences), rows(encoded.get(crossValues(l)), sentences));
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {   // kept across steps
+            KeyValues[] cross = new KeyValues[layers.size()];
+            for (int l = 0; l < cross.length; l++) {
+                cross[l] = new KeyValues(rows(encoded.get(crossKeys(l)), sentences), rows(encoded.get(crossValues(l)), sentences));
+            }
+            g = new Gathered(encoded, sentences.clone(), cross, rows(encoded.get(EncoderPass.SOURCE_MASK), sentences));
         }
-        g = new Gathered(encoded, sentences.clone(), cross, rows(encoded.get(EncoderPass.SOURCE_MASK), sentences));
         lastGathered = g;
         return g;
     }

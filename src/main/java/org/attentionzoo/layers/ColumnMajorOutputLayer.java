@@ -1,0 +1,106 @@
+package org.attentionzoo.layers;
+
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * DL4J's {@link RnnOutputLayer} (z = x W + b at every time step, then the activation and loss), with one
+ * change: the pre-activations z [mb·T, nOut] are written column-major. DL4J M2.1 allocates them
+ * row-major, and ND4J's product into a row-major result is several times slower than into a column-major
+ * one for the zoo's output shapes (one core, OpenBLAS; [1280, 256] x [256, 8000]: 154 ms vs 42 ms; README,
+ * "Performance"); the values are the same. The configuration is DL4J's, so the layer serialises, loads
+ * and is read by decoders as an {@code RnnOutputLayer}; only {@link #instantiate} differs.
+ *
+ * <p>Build it from a configured RnnOutputLayer: {@code ColumnMajorOutputLayer.of(new RnnOutputLayer.Builder()…build())}.
+ */
+public class ColumnMajorOutputLayer extends RnnOutputLayer {
+
+    /** For Jackson; use {@link #of}. */
+    public ColumnMajorOutputLayer() {
+    }
+
+    /**
+     * The same configuration as {@code conf} (every field of RnnOutputLayer and its superclasses, copied:
+     * DL4J's builder cannot build a subclass).
+     */
+    public static ColumnMajorOutputLayer of(RnnOutputLayer conf) {
+        ColumnMajorOutputLayer copy = new ColumnMajorOutputLayer();
+        try {
+            for (Class<?> c = RnnOutputLayer.class; c != Object.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (!Modifier.isStatic(f.getModifiers())) {
+                        f.setAccessible(true);
+                        f.set(copy, f.get(conf));
+                    }
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot copy the RnnOutputLayer configuration", e);
+        }
+        return copy;
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("ColumnMajorOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        Runtime layer = new Runtime(conf, networkDataType);
+        layer.setListeners(trainingListeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    /** The runtime layer: DL4J's, with the pre-activations computed into a column-major array. */
+    public static class Runtime extends org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer {
+
+        public Runtime(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        /** z = x W + b for the 2D input x [n, nIn] the superclass has set, into a new [n, nOut] 'f' array. */
+        @Override
+        protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
+                                                                LayerWorkspaceMgr workspaceMgr) {
+            if (hasLayerNorm()) {
+                return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr);  // never set by the zoo
+            }
+            assertInputSet(forBackprop);
+            applyDropOutIfNecessary(training, workspaceMgr);
+            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+            INDArray x = input.castTo(w.dataType());
+            if (x.rank() != 2 || x.size(1) != w.size(0)) {
+                throw new DL4JInvalidInputException("output layer " + layerId() + ": input of shape "
+                        + java.util.Arrays.toString(x.shape()) + " does not match " + w.size(0) + " inputs");
+            }
+            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
+                    new long[]{x.size(0), w.size(1)}, 'f');
+            x.mmuli(w, z);
+            if (hasBias()) {
+                z.addiRowVector(getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr));
+            }
+            if (maskArray != null) {
+                applyMask(z);
+            }
+            return new Pair<>(z, z);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.attentionzoo.layers;
+
+import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ColumnMajorOutputLayerTest {
+
+    private static final int N_IN = 5;
+    private static final int VOCAB = 7;
+
+    private static ComputationGraph graph(ILossFunction loss, Function<RnnOutputLayer, RnnOutputLayer> wrap) {
+        RnnOutputLayer out = new RnnOutputLayer.Builder(loss).nIn(N_IN).nOut(VOCAB).activation(Activation.SOFTMAX)
+                .dataFormat(RNNFormat.NCW).build();
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE).seed(5).updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.recurrent(N_IN))
+                .addLayer("out", wrap.apply(out), "in")
+                .setOutputs("out")
+                .build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    /** Output, score and every parameter gradient of two graphs with the same parameters, on a masked batch. */
+    private static void assertSameAsDl4j(ILossFunction loss) {
+        ComputationGraph dl4j = graph(loss, c -> c);
+        ComputationGraph ours = graph(loss, ColumnMajorOutputLayer::of);
+        ours.setParams(dl4j.params().dup());
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 3, N_IN, 4);
+        INDArray labels = Nd4j.createFromArray(new double[][][]{{{1, 6, 0, 2}}, {{3, 3, 5, 0}}, {{4, 0, 0, 0}}});
+        INDArray mask = Nd4j.createFromArray(new double[][]{{1, 1, 1, 1}, {1, 1, 1, 0}, {1, 0, 0, 0}});
+
+        assertTrue(dl4j.outputSingle(x).equalsWithEps(ours.outputSingle(x), 1e-12), "softmax outputs");
+        for (ComputationGraph g : new ComputationGraph[]{dl4j, ours}) {
+            g.setInputs(x);
+            g.setLabels(labels);
+            g.setLayerMaskArrays(new INDArray[]{mask}, new INDArray[]{mask});
+            g.computeGradientAndScore();
+        }
+        assertEquals(dl4j.score(), ours.score(), 1e-12);
+        assertTrue(dl4j.getGradientsViewArray().equalsWithEps(ours.getGradientsViewArray(), 1e-12), "gradients");
+        assertTrue(dl4j.getGradientsViewArray().amaxNumber().doubleValue() > 0, "a gradient to compare");
+    }
+
+    @Test
+    void computesWhatDl4jsRnnOutputLayerComputes() {
+        assertSameAsDl4j(new LossSparseMCXENT());
+        assertSameAsDl4j(new LabelSmoothedCrossEntropy(0.1));
+    }
+
+    @Test
+    void itsConfigurationSurvivesJsonAndBuildsTheSameLayer() {
+        ComputationGraph g = graph(new LabelSmoothedCrossEntropy(0.2), ColumnMajorOutputLayer::of);
+        String json = g.getConfiguration().toJson();
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(json);
+        assertEquals(g.getConfiguration(), back);
+        ComputationGraph restored = new ComputationGraph(back);
+        restored.init(g.params().dup(), false);
+        assertInstanceOf(ColumnMajorOutputLayer.Runtime.class, restored.getLayer("out"));
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, N_IN, 3);
+        assertTrue(g.outputSingle(x).equalsWithEps(restored.outputSingle(x), 0));
+    }
+}
