@@ -159,19 +159,26 @@ public final class BeamSearch {
             beam = t == maxLength || cannotImprove(next) ? List.of() : next;
         }
 
-        /** The K best expansions; a row's K best tokens suffice, since the K best overall are among them. */
+        /**
+         * The K best expansions; a row's K best tokens suffice, since the K best overall are among them. A
+         * token that does not beat the row's K-th best so far is skipped on one comparison of doubles (the
+         * scan over the vocabulary is most of a beam step's Java time).
+         */
         private List<Candidate> topK(double[][] logProbs) {
             List<Candidate> candidates = new ArrayList<>();
             for (int r = 0; r < logProbs.length; r++) {
                 double base = beam.get(r).logProb;
                 Candidate[] best = new Candidate[Math.min(beamSize, logProbs[r].length)];
                 int size = 0;
-                for (int token = 0; token < logProbs[r].length; token++) {
-                    Candidate c = new Candidate(r, token, base + logProbs[r][token]);
+                double[] row = logProbs[r];
+                for (int token = 0; token < row.length; token++) {
+                    double logProb = base + row[token];
+                    if (size == best.length && !(logProb > best[size - 1].logProb)) {
+                        continue;             // same parent, later token: ranks after the K-th on a tie too
+                    }
+                    Candidate c = new Candidate(r, token, logProb);
                     if (size < best.length) {
                         best[size++] = c;
-                    } else if (Candidate.ORDER.compare(c, best[size - 1]) >= 0) {
-                        continue;
                     } else {
                         best[size - 1] = c;
                     }

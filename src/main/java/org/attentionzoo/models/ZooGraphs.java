@@ -9,11 +9,11 @@ import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.attentionzoo.layers.GemmOutputLayer;
 import org.attentionzoo.layers.SequenceDropout;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.attentionzoo.layers.ColumnMajorOutputLayer;
 import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
 import org.attentionzoo.optim.NoamSchedule;
 import org.nd4j.linalg.learning.config.Adam;
@@ -86,11 +86,11 @@ final class ZooGraphs {
 
     /**
      * Adds the softmax over the target vocabulary, trained with cross entropy on sparse ids: DL4J's
-     * RnnOutputLayer, run by {@link ColumnMajorOutputLayer} (same values, a faster matrix product).
+     * RnnOutputLayer, run by {@link GemmOutputLayer} (same values, a faster matrix product).
      */
     static void softmaxOutput(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String input,
                               int nIn, int targetVocab) {
-        g.addLayer(GraphNames.OUTPUT, ColumnMajorOutputLayer.of(new RnnOutputLayer.Builder(loss(card))
+        g.addLayer(GraphNames.OUTPUT, GemmOutputLayer.of(new RnnOutputLayer.Builder(loss(card))
                 .nIn(nIn).nOut(targetVocab).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW)
                 .build()), dropout(g, GraphNames.OUTPUT, input, card));
         g.setOutputs(GraphNames.OUTPUT);

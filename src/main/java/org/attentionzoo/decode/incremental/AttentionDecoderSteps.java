@@ -104,7 +104,7 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        RowState sources = encoded.select(sentences);
+        RowState sources = encoded.selectShared(sentences);
         INDArray y = Nd4j.concat(1, embedding.lookup(tokens), sources.get(GraphNames.CONTEXT)); // y_{t−1} [rows, e + h]
         LstmCell.State previous = new LstmCell.State(state.get(H), state.get(M));
         RowState.Builder next = RowState.builder(tokens.length);

@@ -159,25 +159,19 @@ public final class IncrementalStepModel implements StepModel {
 
         /**
          * The rows of a [n, V] matrix as Java arrays, read in one bulk copy ({@code toDoubleMatrix} reads
-         * row by row and took longer than the output layer's matrix product at batch 64); a column-major
-         * matrix (as {@code SoftmaxOutput} makes them) is read in place, without a transposing copy.
+         * row by row and took longer than the output layer's matrix product at batch 64). A dense
+         * row-major matrix (as {@code SoftmaxOutput} makes them, possibly as the transpose of a column-major
+         * buffer) is read in place.
          */
         private static double[][] rows(INDArray matrix) {
             int n = (int) matrix.size(0);
             int v = (int) matrix.size(1);
-            boolean columnMajor = !matrix.isView() && matrix.ordering() == 'f';
-            INDArray c = columnMajor || (!matrix.isView() && matrix.ordering() == 'c') ? matrix : matrix.dup('c');
+            boolean dense = matrix.ordering() == 'c' && matrix.offset() == 0 && matrix.stride(0) == v
+                    && matrix.stride(1) == 1 && matrix.data().length() == (long) n * v;
+            double[] all = (dense ? matrix : matrix.dup('c')).data().asDouble();
             double[][] out = new double[n][v];
-            double[] all = c.data().asDouble();
             for (int i = 0; i < n; i++) {
-                double[] row = out[i];
-                if (columnMajor) {
-                    for (int j = 0, k = i; j < v; j++, k += n) {
-                        row[j] = all[k];
-                    }
-                } else {
-                    System.arraycopy(all, i * v, row, 0, v);
-                }
+                System.arraycopy(all, i * v, out[i], 0, v);
             }
             return out;
         }

@@ -82,7 +82,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        RowState sources = encoded.select(sentences);
+        RowState sources = encoded.selectShared(sentences);
         INDArray x = Nd4j.concat(1, embedding.lookup(tokens), sources.get(GraphNames.CONTEXT)); // [rows, e + h]
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray h = layers.step(x, state, next);                                                // h_t [rows, H]

@@ -1,8 +1,10 @@
 package org.attentionzoo.decode.incremental;
 
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +19,8 @@ public final class RowState {
 
     private final int rows;
     private final Map<String, INDArray> tensors;
+    private int[] lastIndices;
+    private RowState lastSelected;
 
     private RowState(int rows, Map<String, INDArray> tensors) {
         this.rows = rows;
@@ -64,6 +68,21 @@ public final class RowState {
         shape = shape.clone();
         shape[0] = indices.length;
         return picked.reshape('c', shape);
+    }
+
+    /**
+     * {@link #select}, remembered: a second call with the same indices returns the same state (the rows of
+     * the encoder output that a beam's hypotheses read at every step). The selected tensors live outside
+     * any workspace and are shared between the calls, so they must not be modified.
+     */
+    public synchronized RowState selectShared(int[] indices) {
+        if (lastSelected == null || !Arrays.equals(indices, lastIndices)) {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                lastSelected = select(indices);
+            }
+            lastIndices = indices.clone();
+        }
+        return lastSelected;
     }
 
     /**

@@ -58,7 +58,7 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        INDArray context = encoded.select(sentences).get(GraphNames.CONTEXT);
+        INDArray context = encoded.selectShared(sentences).get(GraphNames.CONTEXT);
         INDArray x = Nd4j.concat(1, embedding.lookup(tokens), context);            // [rows, e + h]
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray top = layers.step(x, state, next);

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ColumnMajorOutputLayerTest {
+class GemmOutputLayerTest {
 
     private static final int N_IN = 5;
     private static final int VOCAB = 7;
@@ -47,7 +47,7 @@ class ColumnMajorOutputLayerTest {
     /** Output, score and every parameter gradient of two graphs with the same parameters, on a masked batch. */
     private static void assertSameAsDl4j(ILossFunction loss) {
         ComputationGraph dl4j = graph(loss, c -> c);
-        ComputationGraph ours = graph(loss, ColumnMajorOutputLayer::of);
+        ComputationGraph ours = graph(loss, GemmOutputLayer::of);
         ours.setParams(dl4j.params().dup());
         Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 3, N_IN, 4);
@@ -74,13 +74,13 @@ class ColumnMajorOutputLayerTest {
 
     @Test
     void itsConfigurationSurvivesJsonAndBuildsTheSameLayer() {
-        ComputationGraph g = graph(new LabelSmoothedCrossEntropy(0.2), ColumnMajorOutputLayer::of);
+        ComputationGraph g = graph(new LabelSmoothedCrossEntropy(0.2), GemmOutputLayer::of);
         String json = g.getConfiguration().toJson();
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(json);
         assertEquals(g.getConfiguration(), back);
         ComputationGraph restored = new ComputationGraph(back);
         restored.init(g.params().dup(), false);
-        assertInstanceOf(ColumnMajorOutputLayer.Runtime.class, restored.getLayer("out"));
+        assertInstanceOf(GemmOutputLayer.Runtime.class, restored.getLayer("out"));
         INDArray x = Nd4j.randn(DataType.DOUBLE, 2, N_IN, 3);
         assertTrue(g.outputSingle(x).equalsWithEps(restored.outputSingle(x), 0));
     }
