@@ -2,7 +2,9 @@ package org.attentionzoo.layers;
 
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.api.Layer;
+import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -28,6 +30,11 @@ import java.util.Map;
  * would be as fast to compute but makes the softmax's row reductions four times slower. The values are
  * the same. The configuration is DL4J's, so the layer serialises, loads and is read by decoders as an
  * {@code RnnOutputLayer}; only {@link #instantiate} differs.
+ *
+ * <p>Second, with a {@link LabelSmoothedCrossEntropy} loss the score of a training step comes from the
+ * backward pass: DL4J's ComputationGraph back-propagates the output layer and then asks it for the score,
+ * which DL4J's layer computes by running x W + b and the softmax again. This one keeps the score the loss
+ * computed with the gradient and returns it while the layer's input, labels and mask are the same arrays.
  *
  * <p>Build it from a configured RnnOutputLayer: {@code GemmOutputLayer.of(new RnnOutputLayer.Builder()…build())}.
  */
@@ -72,11 +79,54 @@ public class GemmOutputLayer extends RnnOutputLayer {
         return layer;
     }
 
-    /** The runtime layer: DL4J's, with the pre-activations computed as described above. */
+    /** The runtime layer: DL4J's, with the pre-activations and the training score computed as described above. */
     public static class Runtime extends org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer {
+
+        /** The summed loss of the last backward pass, and the arrays it was computed for. */
+        private double backpropScore = Double.NaN;
+        private INDArray scoredInput;
+        private INDArray scoredLabels;
+        private INDArray scoredMask;
 
         public Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            backpropScore = Double.NaN;
+            Pair<Gradient, INDArray> result = super.backpropGradient(epsilon, workspaceMgr);
+            if (layerConf().getLossFn() instanceof LabelSmoothedCrossEntropy loss) {
+                backpropScore = loss.lastGradientScore();
+                scoredInput = input;
+                scoredLabels = labels;
+                scoredMask = maskArray;
+            }
+            return result;
+        }
+
+        /** The score of the last backward pass when it was for these very arrays (once), else DL4J's. */
+        @Override
+        public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+            boolean same = training && !Double.isNaN(backpropScore) && input == scoredInput && labels == scoredLabels
+                    && maskArray == scoredMask;
+            if (!same) {
+                return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+            }
+            double score = backpropScore;
+            backpropScore = Double.NaN;
+            if (conf().isMiniBatch()) {
+                score /= getInputMiniBatchSize();
+            }
+            this.score = score + fullNetRegTerm;
+            return this.score;
+        }
+
+        @Override
+        public void clear() {
+            super.clear();
+            backpropScore = Double.NaN;
+            scoredInput = scoredLabels = scoredMask = null;
         }
 
         /** z = x W + b for the 2D input x [n, nIn] the superclass has set: [n, nOut], row-major. */

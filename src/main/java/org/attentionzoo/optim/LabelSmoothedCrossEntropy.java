@@ -6,6 +6,7 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -25,6 +26,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class LabelSmoothedCrossEntropy implements ILossFunction {
 
     private final double epsilon;
+    /** The summed score of the rows of the last {@link #computeGradient} call, a by-product of the gradient. */
+    @JsonIgnore
+    private transient double lastGradientScore = Double.NaN;
 
     public LabelSmoothedCrossEntropy(@JsonProperty("epsilon") double epsilon) {
         if (epsilon < 0 || epsilon >= 1) {
@@ -126,7 +130,20 @@ public final class LabelSmoothedCrossEntropy implements ILossFunction {
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         requireSoftmax(activationFn);
-        return gradient(classIds(labels, preOutput.size(1)), Softmax.of(preOutput), mask);
+        int[] ids = classIds(labels, preOutput.size(1));
+        Softmax sm = Softmax.of(preOutput);
+        lastGradientScore = total(scoreArray(ids, sm, mask), false);                     // before p overwrites e
+        return gradient(ids, sm, mask);
+    }
+
+    /**
+     * The loss summed over the rows (masked, not averaged) at the pre-activations of the last
+     * {@link #computeGradient} call on this thread's use of the object, NaN before any: what
+     * {@code computeScore(…, average = false)} would return for them, so that an output layer that has just
+     * back-propagated need not compute its forward pass and softmax again for the score.
+     */
+    public double lastGradientScore() {
+        return lastGradientScore;
     }
 
     /** Score and gradient from one softmax pass (DL4J's own losses compute the softmax once for each). */

@@ -73,6 +73,25 @@ class GemmOutputLayerTest {
     }
 
     @Test
+    void theScoreOfOtherDataIsComputedNotTakenFromTheLastBackwardPass() {
+        LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(0.1);
+        ComputationGraph dl4j = graph(loss, c -> c);
+        ComputationGraph ours = graph(loss, GemmOutputLayer::of);
+        ours.setParams(dl4j.params().dup());
+        Nd4j.getRandom().setSeed(2);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, N_IN, 3);
+        INDArray labels = Nd4j.createFromArray(new double[][][]{{{1, 2, 3}}, {{4, 5, 6}}});
+        ours.setInputs(x);
+        ours.setLabels(labels);
+        ours.computeGradientAndScore();
+        double trained = ours.score();
+        INDArray other = Nd4j.randn(DataType.DOUBLE, 2, N_IN, 3);
+        var data = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{other}, new INDArray[]{labels});
+        assertEquals(dl4j.score(data, true), ours.score(data, true), 1e-12);
+        assertTrue(Math.abs(ours.score(data, true) - trained) > 1e-6, "a different score to tell apart");
+    }
+
+    @Test
     void itsConfigurationSurvivesJsonAndBuildsTheSameLayer() {
         ComputationGraph g = graph(new LabelSmoothedCrossEntropy(0.2), GemmOutputLayer::of);
         String json = g.getConfiguration().toJson();
