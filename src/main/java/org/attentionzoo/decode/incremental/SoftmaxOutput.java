@@ -19,9 +19,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * minus the log of the row's sum of exp(z − max), in place where it can be (libnd4j's log_softmax op takes
  * the log of every softmax entry and took about twice as long at [64, 8000]). The logits are computed as
  * zᵀ = Wᵀ xᵀ into a column-major buffer, which is z row-major, as in
- * {@link org.attentionzoo.layers.GemmOutputLayer} (4.8 vs 2.8 ms for [64, 256] x [256, 8000] on one core).
+ * {@link org.attentionzoo.layers.GemmOutputLayer} (4.8 vs 2.8 ms for [64, 256] x [256, 8000] on one core), from
+ * {@value #TRANSPOSED_PRODUCT_ROWS} rows on.
  */
 final class SoftmaxOutput {
+
+    /**
+     * From this many rows on, the logits are computed as the transpose of Wᵀ xᵀ; below, as x W, which ND4J
+     * runs as a matrix-vector product (0.35 vs 0.80 ms at one row, even at 16: measured on one core).
+     */
+    private static final int TRANSPOSED_PRODUCT_ROWS = 16;
 
     private final INDArray weights;
     private final INDArray bias;
@@ -40,9 +47,16 @@ final class SoftmaxOutput {
      * @return log-probabilities [rows, V]
      */
     INDArray logProbs(INDArray x) {
-        INDArray zT = Nd4j.createUninitialized(weights.dataType(), new long[]{weights.size(1), x.size(0)}, 'f');
-        Nd4j.gemm(weights, x.castTo(weights.dataType()), zT, true, true, 1.0, 0.0);  // zᵀ = Wᵀ xᵀ, see above
-        INDArray z = zT.transpose().addiRowVector(bias);                          // [rows, V], row-major
+        INDArray in = x.castTo(weights.dataType());
+        INDArray z;
+        if (x.size(0) < TRANSPOSED_PRODUCT_ROWS) {
+            z = in.mmul(weights);                                                  // a matrix-vector product
+        } else {
+            INDArray zT = Nd4j.createUninitialized(weights.dataType(), new long[]{weights.size(1), x.size(0)}, 'f');
+            Nd4j.gemm(weights, in, zT, true, true, 1.0, 0.0);                      // zᵀ = Wᵀ xᵀ, see above
+            z = zT.transpose();                                                    // [rows, V], row-major
+        }
+        z.addiRowVector(bias);
         z.subiColumnVector(z.max(true, 1));                                      // z − max: exp cannot overflow
         INDArray logSum = Transforms.log(Transforms.exp(z, true).sum(true, 1), false);
         return z.subiColumnVector(logSum);
