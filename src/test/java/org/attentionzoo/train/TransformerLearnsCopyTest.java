@@ -22,9 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TransformerLearnsCopyTest {
 
+    /**
+     * 600 steps: at 400 the run ended at 99% or 100% depending on float rounding alone (a change of the output
+     * layer's matrix product that moved gradients by 7e-8 relative turned one of the 100 sequences wrong; it
+     * took 600 steps to come back), which left no margin.
+     */
     @Test
     void tinyTransformerCopiesPerfectly() throws Exception {
-        assertEquals(100.0, copyExactMatch(Zoo.card("transformer-tiny"), Long.getLong("steps", 400)), 0.0);
+        assertEquals(100.0, copyExactMatch(Zoo.card("transformer-tiny"), Long.getLong("steps", 600)), 0.0);
     }
 
     @Test
