@@ -34,7 +34,8 @@ import java.util.Locale;
  * (embedding 256, hidden 256, vocabularies of at most 8000 tokens with count ≥ 2, batch 64, pairs of
  * at most 20 tokens per side from en-fr), and this machine's single-precision matrix-multiply speed.
  * Prints one table: training target tokens/s (non-padding, y + EOS) with the model-FLOPs utilisation,
- * greedy decoding sentences/s at batch 64 and at batch 1, beam-5 sentences/s (16 sentences per batch), and
+ * greedy decoding sentences/s at batch 64 and at batch 1 (both on all the dev sentences, 256 by default, as
+ * the peer), beam-5 sentences/s (the first 32, 16 sentences per batch), and
  * peak resident memory. Decoding uses each model's cached step model ({@code StepModels}); the column
  * "greedy b64 uncached" re-runs the whole graph on every prefix ({@code GraphStepModel}), for comparison.
  * {@code --decode false} measures training only (the decoding columns print NaN).
@@ -116,7 +117,7 @@ public final class Benchmark {
 
             double b64 = decode ? decodeRate(model, dev, 64, 1, true) : Double.NaN;
             double b64Uncached = decode ? decodeRate(model, dev.subList(0, Math.min(64, dev.size())), 64, 1, false) : Double.NaN;
-            double b1 = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 1, 1, true) : Double.NaN;
+            double b1 = decode ? decodeRate(model, dev, 1, 1, true) : Double.NaN;       // all of them, as the peer
             double beam = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true) : Double.NaN;
             System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
                     name, Zoo.parameterCount(model.graph()) / 1e6, tokPerSec,
