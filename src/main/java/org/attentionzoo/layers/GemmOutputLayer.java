@@ -34,7 +34,7 @@ import java.util.Map;
  * <p>Second, with a {@link LabelSmoothedCrossEntropy} loss the score of a training step comes from the
  * backward pass: DL4J's ComputationGraph back-propagates the output layer and then asks it for the score,
  * which DL4J's layer computes by running x W + b and the softmax again. This one keeps the score the loss
- * computed with the gradient and returns it while the layer's input, labels and mask are the same arrays.
+ * computed with the gradient and returns it while the layer's input, labels and mask hold the same values.
  *
  * <p>Build it from a configured RnnOutputLayer: {@code GemmOutputLayer.of(new RnnOutputLayer.Builder()…build())}.
  */
@@ -87,6 +87,7 @@ public class GemmOutputLayer extends RnnOutputLayer {
         private INDArray scoredInput;
         private INDArray scoredLabels;
         private INDArray scoredMask;
+        private long reusedScores;
 
         public Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -108,18 +109,33 @@ public class GemmOutputLayer extends RnnOutputLayer {
         /** The score of the last backward pass when it was for these very arrays (once), else DL4J's. */
         @Override
         public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-            boolean same = training && !Double.isNaN(backpropScore) && input == scoredInput && labels == scoredLabels
-                    && maskArray == scoredMask;
+            boolean same = training && !Double.isNaN(backpropScore) && same(input, scoredInput)
+                    && same(labels, scoredLabels) && same(maskArray, scoredMask);
             if (!same) {
                 return super.computeScore(fullNetRegTerm, training, workspaceMgr);
             }
             double score = backpropScore;
             backpropScore = Double.NaN;
+            reusedScores++;
             if (conf().isMiniBatch()) {
                 score /= getInputMiniBatchSize();
             }
             this.score = score + fullNetRegTerm;
             return this.score;
+        }
+
+        /** How many scores were taken from the backward pass rather than computed again (one per training step). */
+        public long reusedScores() {
+            return reusedScores;
+        }
+
+        /**
+         * The same array or equal values: DL4J sets the label mask again before asking for the score (a new
+         * array each time), and may set the input again.
+         */
+        private static boolean same(INDArray a, INDArray b) {
+            return a == b || a != null && b != null && java.util.Arrays.equals(a.shape(), b.shape())
+                    && a.equalsWithEps(b, 0.0);
         }
 
         @Override

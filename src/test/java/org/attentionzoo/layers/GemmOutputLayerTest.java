@@ -73,6 +73,27 @@ class GemmOutputLayerTest {
     }
 
     @Test
+    void aTrainingStepTakesItsScoreFromTheBackwardPass() {
+        LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(0.1);
+        ComputationGraph dl4j = graph(loss, c -> c);
+        ComputationGraph ours = graph(loss, GemmOutputLayer::of);
+        ours.setParams(dl4j.params().dup());
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, N_IN, 3);
+        INDArray labels = Nd4j.createFromArray(new double[][][]{{{1, 2, 3}}, {{4, 5, 6}}});
+        INDArray mask = Nd4j.createFromArray(new double[][]{{1, 1, 1}, {1, 1, 0}});
+        var data = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{x}, new INDArray[]{labels},
+                new INDArray[]{mask}, new INDArray[]{mask});
+        for (int step = 0; step < 3; step++) {
+            dl4j.fit(data);
+            ours.fit(data);
+            assertEquals(dl4j.score(), ours.score(), 1e-12, "step " + step);
+        }
+        assertTrue(dl4j.params().equalsWithEps(ours.params(), 1e-12), "the same updates");
+        assertEquals(3, ((GemmOutputLayer.Runtime) ours.getLayer("out")).reusedScores());
+    }
+
+    @Test
     void theScoreOfOtherDataIsComputedNotTakenFromTheLastBackwardPass() {
         LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(0.1);
         ComputationGraph dl4j = graph(loss, c -> c);
