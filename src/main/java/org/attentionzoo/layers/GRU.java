@@ -152,12 +152,8 @@ public class GRU extends SequenceLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        PerLengthSameDiffLayer layer = new PerLengthSameDiffLayer(conf, networkDataType);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return LayerRuntimes.wire(new PerLengthSameDiffLayer(conf, networkDataType), this, conf, null, layerIndex,
+                paramsView, initializeParams);
     }
 
     @Override

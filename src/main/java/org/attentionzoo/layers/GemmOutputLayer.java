@@ -19,7 +19,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * DL4J's {@link RnnOutputLayer} (z = x W + b at every time step, then the activation and loss), with its
@@ -69,14 +68,8 @@ public class GemmOutputLayer extends RnnOutputLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("GemmOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        Runtime layer = new Runtime(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerRuntimes.wire(new Runtime(conf, networkDataType), this, conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     /** The runtime layer: DL4J's, with the pre-activations and the training score computed as described above. */

@@ -72,17 +72,26 @@ class GemmOutputLayerTest {
         assertSameAsDl4j(new LabelSmoothedCrossEntropy(0.1));
     }
 
-    @Test
-    void aTrainingStepTakesItsScoreFromTheBackwardPass() {
+    private static final INDArray LABELS = Nd4j.createFromArray(new double[][][]{{{1, 2, 3}}, {{4, 5, 6}}});
+
+    /** DL4J's output layer and ours with the same parameters, label-smoothed loss, a fixed random seed. */
+    private static ComputationGraph[] smoothedPair() {
         LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(0.1);
         ComputationGraph dl4j = graph(loss, c -> c);
         ComputationGraph ours = graph(loss, GemmOutputLayer::of);
         ours.setParams(dl4j.params().dup());
         Nd4j.getRandom().setSeed(4);
+        return new ComputationGraph[]{dl4j, ours};
+    }
+
+    @Test
+    void aTrainingStepTakesItsScoreFromTheBackwardPass() {
+        ComputationGraph[] graphs = smoothedPair();
+        ComputationGraph dl4j = graphs[0];
+        ComputationGraph ours = graphs[1];
         INDArray x = Nd4j.randn(DataType.DOUBLE, 2, N_IN, 3);
-        INDArray labels = Nd4j.createFromArray(new double[][][]{{{1, 2, 3}}, {{4, 5, 6}}});
         INDArray mask = Nd4j.createFromArray(new double[][]{{1, 1, 1}, {1, 1, 0}});
-        var data = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{x}, new INDArray[]{labels},
+        var data = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{x}, new INDArray[]{LABELS},
                 new INDArray[]{mask}, new INDArray[]{mask});
         for (int step = 0; step < 3; step++) {
             dl4j.fit(data);
@@ -95,19 +104,16 @@ class GemmOutputLayerTest {
 
     @Test
     void theScoreOfOtherDataIsComputedNotTakenFromTheLastBackwardPass() {
-        LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(0.1);
-        ComputationGraph dl4j = graph(loss, c -> c);
-        ComputationGraph ours = graph(loss, GemmOutputLayer::of);
-        ours.setParams(dl4j.params().dup());
-        Nd4j.getRandom().setSeed(2);
+        ComputationGraph[] graphs = smoothedPair();
+        ComputationGraph dl4j = graphs[0];
+        ComputationGraph ours = graphs[1];
         INDArray x = Nd4j.randn(DataType.DOUBLE, 2, N_IN, 3);
-        INDArray labels = Nd4j.createFromArray(new double[][][]{{{1, 2, 3}}, {{4, 5, 6}}});
         ours.setInputs(x);
-        ours.setLabels(labels);
+        ours.setLabels(LABELS);
         ours.computeGradientAndScore();
         double trained = ours.score();
         INDArray other = Nd4j.randn(DataType.DOUBLE, 2, N_IN, 3);
-        var data = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{other}, new INDArray[]{labels});
+        var data = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{other}, new INDArray[]{LABELS});
         assertEquals(dl4j.score(data, true), ours.score(data, true), 1e-12);
         assertTrue(Math.abs(ours.score(data, true) - trained) > 1e-6, "a different score to tell apart");
     }

@@ -4,6 +4,7 @@ import org.attentionzoo.layers.DropoutMaskSource;
 import org.attentionzoo.layers.DropoutSameDiffLayer;
 import org.attentionzoo.layers.GradientFix;
 import org.attentionzoo.layers.InvertedDropout;
+import org.attentionzoo.layers.LayerRuntimes;
 import org.attentionzoo.layers.SequenceLayer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
@@ -166,12 +167,8 @@ public class EncoderLayer extends SequenceLayer implements DropoutMaskSource {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        DropoutSameDiffLayer layer = new DropoutSameDiffLayer(conf, networkDataType);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return LayerRuntimes.wire(new DropoutSameDiffLayer(conf, networkDataType), this, conf, null, layerIndex,
+                paramsView, initializeParams);
     }
 
     @Override
