@@ -1,12 +1,12 @@
 package org.attentionzoo.layers;
 
+import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.api.Layer;
-import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -88,7 +88,7 @@ public class GemmOutputLayer extends RnnOutputLayer {
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            backpropScore = Double.NaN;
+            forgetBackpropScore();
             Pair<Gradient, INDArray> result = super.backpropGradient(epsilon, workspaceMgr);
             if (layerConf().getLossFn() instanceof LabelSmoothedCrossEntropy loss) {
                 backpropScore = loss.lastGradientScore();
@@ -99,16 +99,20 @@ public class GemmOutputLayer extends RnnOutputLayer {
             return result;
         }
 
-        /** The score of the last backward pass when it was for these very arrays (once), else DL4J's. */
+        /**
+         * The score of the last backward pass when it was for the same input, labels and mask, else DL4J's.
+         * Either way the kept score is used at most once: the arrays it refers to may live in a workspace
+         * that the next training step reuses.
+         */
         @Override
         public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-            boolean same = training && !Double.isNaN(backpropScore) && same(input, scoredInput)
-                    && same(labels, scoredLabels) && same(maskArray, scoredMask);
-            if (!same) {
+            double score = backpropScore;
+            boolean hit = training && !Double.isNaN(score) && same(input, scoredInput) && same(labels, scoredLabels)
+                    && same(maskArray, scoredMask);
+            forgetBackpropScore();
+            if (!hit) {
                 return super.computeScore(fullNetRegTerm, training, workspaceMgr);
             }
-            double score = backpropScore;
-            backpropScore = Double.NaN;
             reusedScores++;
             if (conf().isMiniBatch()) {
                 score /= getInputMiniBatchSize();
@@ -131,11 +135,15 @@ public class GemmOutputLayer extends RnnOutputLayer {
                     && a.equalsWithEps(b, 0.0);
         }
 
+        private void forgetBackpropScore() {
+            backpropScore = Double.NaN;
+            scoredInput = scoredLabels = scoredMask = null;
+        }
+
         @Override
         public void clear() {
             super.clear();
-            backpropScore = Double.NaN;
-            scoredInput = scoredLabels = scoredMask = null;
+            forgetBackpropScore();
         }
 
         /** z = x W + b for the 2D input x [n, nIn] the superclass has set: [n, nOut], row-major. */
