@@ -28,7 +28,7 @@ public final class IncrementalStepModel implements StepModel {
      * Every {@code logProbs} call runs in this ND4J workspace, so a step's temporaries (gates, scores, the
      * [rows, V] logits) reuse one block of memory from call to call instead of fresh allocations, which ND4J
      * frees only when the garbage collector finds their Java objects (fresh pages cost more than the
-     * arithmetic at these sizes: see README, "Performance"). What outlives the call is copied out: the
+     * arithmetic at these sizes: see README, "Notes on DL4J 1.0.0-M2.1"). What outlives the call is copied out: the
      * log-probabilities into Java arrays, the new decoder states by {@link RowState#detach}. The block is
      * kept per thread and grows to the largest step seen.
      */
