@@ -150,11 +150,9 @@ public final class LabelSmoothedCrossEntropy implements ILossFunction {
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                                           INDArray mask, boolean average) {
-        requireSoftmax(activationFn);
-        int[] ids = classIds(labels, preOutput.size(1));
-        Softmax sm = Softmax.of(preOutput);
-        double score = total(scoreArray(ids, sm, mask), average);                        // before p overwrites e
-        return new Pair<>(score, gradient(ids, sm, mask));
+        INDArray gradient = computeGradient(labels, preOutput, activationFn, mask);
+        double score = lastGradientScore;
+        return new Pair<>(average ? score / preOutput.size(0) : score, gradient);
     }
 
     @Override
