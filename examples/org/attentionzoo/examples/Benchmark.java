@@ -15,10 +15,12 @@ import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
 import org.attentionzoo.optim.GlobalNormClipping;
+import org.attentionzoo.train.DataParallelGraph;
 import org.attentionzoo.train.TrainingData;
 import org.attentionzoo.util.QuietOutput;
 import org.attentionzoo.util.Threads;
 import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -62,6 +64,7 @@ public final class Benchmark {
         int steps = 20;
         int decodeSentences = 256;
         boolean decode = true;
+        int workers = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--train" -> trainFile = Path.of(args[i + 1]);
@@ -71,9 +74,13 @@ public final class Benchmark {
                 case "--decode-sents" -> decodeSentences = Integer.parseInt(args[i + 1]);
                 case "--threads" -> Threads.use(Integer.parseInt(args[i + 1]));
                 case "--decode" -> decode = Boolean.parseBoolean(args[i + 1]);
+                case "--workers" -> workers = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false");
+                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false --workers N");
             }
+        }
+        if (workers <= 0) {
+            workers = DataParallelGraph.defaultWorkers();
         }
         MemoryPeak memory = MemoryPeak.start();
         double gflops = gemmGflops(1024);
@@ -83,9 +90,10 @@ public final class Benchmark {
                 .filter(p -> fits(words, p, 20)).limit(decodeSentences).toList();
         Vocabulary srcVocab = TrainingData.sourceVocabulary(train, words, 2, 8000);
         Vocabulary tgtVocab = TrainingData.targetVocabulary(train, words, 2, 8000);
-        System.out.printf(Locale.ROOT, "ND4J %s threads; GEMM 1024x1024 float: %.1f GFLOP/s; vocab %d/%d; batch 64; "
+        System.out.printf(Locale.ROOT, "ND4J %s threads per operation; training on %d worker threads (data parallel); "
+                        + "GEMM 1024x1024 float: %.1f GFLOP/s per thread; vocab %d/%d; batch 64; "
                         + "%d timed steps after %d; %d dev sentences%n",
-                Nd4j.getEnvironment().maxThreads(), gflops, srcVocab.size(), tgtVocab.size(), steps, warmup, dev.size());
+                Nd4j.getEnvironment().maxThreads(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup, dev.size());
         System.out.println("| model | params | train tgt tok/s | ms/step | MFU | greedy b64 sent/s "
                 + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | peak RSS MB |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -101,19 +109,22 @@ public final class Benchmark {
             while (batches.size() < warmup + steps && it.hasNext()) {
                 batches.add(it.next());
             }
-            for (int i = 0; i < warmup; i++) {
-                model.graph().fit(batches.get(i));
-            }
             long tokens = 0;
-            long t0 = System.nanoTime();
-            for (int i = warmup; i < batches.size(); i++) {
-                model.graph().fit(batches.get(i));
-                tokens += (long) batches.get(i).getLabelsMaskArray(0).sumNumber().doubleValue();
+            long t0 = 0;
+            try (Trained trained = new Trained(model.graph(), workers)) {
+                for (int i = 0; i < warmup; i++) {
+                    trained.graph.fit(batches.get(i));
+                }
+                t0 = System.nanoTime();
+                for (int i = warmup; i < batches.size(); i++) {
+                    trained.graph.fit(batches.get(i));
+                    tokens += (long) batches.get(i).getLabelsMaskArray(0).sumNumber().doubleValue();
+                }
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             double tokPerSec = tokens / trainSeconds;
             long denseParams = Zoo.parameterCount(model.graph()) - embeddingParams(model);
-            double mfu = 6.0 * denseParams * tokPerSec / (gflops * 1e9);
+            double mfu = 6.0 * denseParams * tokPerSec / (gflops * workers * 1e9);
 
             double b64 = decode ? decodeRate(model, dev, 64, 1, true) : Double.NaN;
             double b64Uncached = decode ? decodeRate(model, dev.subList(0, Math.min(64, dev.size())), 64, 1, false) : Double.NaN;
@@ -125,6 +136,22 @@ public final class Benchmark {
                     memory.peakBytes() / 1e6);
         }
         memory.stop();
+    }
+
+    /** The graph that training steps call {@code fit} on: the model's, or a data-parallel view of it. */
+    private static final class Trained implements AutoCloseable {
+        final ComputationGraph graph;
+
+        Trained(ComputationGraph model, int workers) {
+            graph = workers > 1 ? DataParallelGraph.of(model, workers) : model;
+        }
+
+        @Override
+        public void close() {
+            if (graph instanceof DataParallelGraph parallel) {
+                parallel.close();
+            }
+        }
     }
 
     private static boolean fits(Tokenizer t, SentencePair p, int max) {

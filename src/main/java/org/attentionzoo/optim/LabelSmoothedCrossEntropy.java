@@ -26,9 +26,13 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public final class LabelSmoothedCrossEntropy implements ILossFunction {
 
     private final double epsilon;
-    /** The summed score of the rows of the last {@link #computeGradient} call, a by-product of the gradient. */
+    /**
+     * The summed score of the rows of the last {@link #computeGradient} call on each thread, a by-product of
+     * the gradient. Per thread because one loss object is shared by every copy of a configuration, and copies
+     * of a graph compute gradients side by side ({@code org.attentionzoo.train.DataParallelGraph}).
+     */
     @JsonIgnore
-    private transient double lastGradientScore = Double.NaN;
+    private final transient ThreadLocal<double[]> lastGradientScore = ThreadLocal.withInitial(() -> new double[]{Double.NaN});
 
     public LabelSmoothedCrossEntropy(@JsonProperty("epsilon") double epsilon) {
         if (epsilon < 0 || epsilon >= 1) {
@@ -132,18 +136,18 @@ public final class LabelSmoothedCrossEntropy implements ILossFunction {
         requireSoftmax(activationFn);
         int[] ids = classIds(labels, preOutput.size(1));
         Softmax sm = Softmax.of(preOutput);
-        lastGradientScore = total(scoreArray(ids, sm, mask), false);                     // before p overwrites e
+        lastGradientScore.get()[0] = total(scoreArray(ids, sm, mask), false);            // before p overwrites e
         return gradient(ids, sm, mask);
     }
 
     /**
      * The loss summed over the rows (masked, not averaged) at the pre-activations of the last
-     * {@link #computeGradient} call on this thread's use of the object, NaN before any: what
+     * {@link #computeGradient} call on this thread, NaN before any: what
      * {@code computeScore(…, average = false)} would return for them, so that an output layer that has just
      * back-propagated need not compute its forward pass and softmax again for the score.
      */
     public double lastGradientScore() {
-        return lastGradientScore;
+        return lastGradientScore.get()[0];
     }
 
     /** Score and gradient from one softmax pass (DL4J's own losses compute the softmax once for each). */
@@ -151,8 +155,13 @@ public final class LabelSmoothedCrossEntropy implements ILossFunction {
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                                           INDArray mask, boolean average) {
         INDArray gradient = computeGradient(labels, preOutput, activationFn, mask);
-        double score = lastGradientScore;
+        double score = lastGradientScore();
         return new Pair<>(average ? score / preOutput.size(0) : score, gradient);
+    }
+
+    /** Java deserialisation leaves the transient per-thread score null: a fresh object has one. */
+    private Object readResolve() {
+        return new LabelSmoothedCrossEntropy(epsilon);
     }
 
     @Override

@@ -65,6 +65,7 @@ public final class Trainer {
     private final int patience;
     private final int checkpointEvery;
     private final Path out;
+    private final int workers;
     private final Map<String, String> runIdentity;
     private final Map<String, String> provenance;
 
@@ -82,6 +83,7 @@ public final class Trainer {
         this.patience = b.patience;
         this.checkpointEvery = b.checkpointEvery > 0 ? b.checkpointEvery : b.evalEvery > 0 ? b.evalEvery : 1000;
         this.out = b.out;
+        this.workers = b.workers > 0 ? b.workers : DataParallelGraph.defaultWorkers();
         this.runIdentity = Map.copyOf(b.runIdentity);
         this.provenance = new LinkedHashMap<>(b.provenance);
     }
@@ -118,13 +120,18 @@ public final class Trainer {
         if (model.card().maxGradNorm() > 0) {
             graph.addListeners(new GlobalNormClipping(model.card().maxGradNorm()));
         }
+        ComputationGraph trained = workers > 1 ? DataParallelGraph.of(graph, workers) : graph;
         try {
-            return run(folder, graph);
+            return run(folder, trained);
         } finally {
+            if (trained instanceof DataParallelGraph parallel) {
+                parallel.close();
+            }
             graph.setListeners(listeners);
         }
     }
 
+    /** @param graph the model's graph, or a {@link DataParallelGraph} that trains it */
     private TrainingSummary run(RunFolder folder, ComputationGraph graph) throws IOException {
         TrainingState st = folder == null ? null : folder.resume(model, runIdentity);
         boolean resumed = st != null;
@@ -337,6 +344,7 @@ public final class Trainer {
         private int patience;
         private int checkpointEvery;
         private Path out;
+        private int workers;
         private Map<String, String> runIdentity = Map.of();
         private Map<String, String> provenance = Map.of();
 
@@ -344,6 +352,18 @@ public final class Trainer {
         public Builder data(MultiDataSetIterator v) { data = v; return this; }
         /** Wall-clock budget in minutes, all sessions of a resumed run together; 0 for none. */
         public Builder maxMinutes(double v) { maxMinutes = v; return this; }
+        /**
+         * Threads that compute each minibatch's gradient, one shard of its sentences each
+         * ({@link DataParallelGraph}); 1 trains the graph itself; 0 (the default) for
+         * {@link DataParallelGraph#defaultWorkers()}.
+         */
+        public Builder workers(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("workers must be 0 (automatic) or more, got " + v);
+            }
+            workers = v;
+            return this;
+        }
         /** Number of passes over the data; 0 for none. */
         public Builder maxEpochs(int v) { maxEpochs = v; return this; }
         /** Number of updates, all sessions of a resumed run together; 0 for none. */
