@@ -9,6 +9,7 @@ import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.decode.BeamSearch;
 import org.attentionzoo.decode.GreedyDecoder;
 import org.attentionzoo.decode.LengthLimit;
+import org.attentionzoo.decode.Shards;
 import org.attentionzoo.decode.StepModel;
 import org.attentionzoo.decode.StepModels;
 import org.attentionzoo.models.ModelCard;
@@ -80,7 +81,7 @@ public final class Benchmark {
             }
         }
         if (workers <= 0) {
-            workers = DataParallelGraph.defaultWorkers();
+            workers = Threads.workers();
         }
         MemoryPeak memory = MemoryPeak.start();
         double gflops = gemmGflops(1024);
@@ -110,48 +111,31 @@ public final class Benchmark {
                 batches.add(it.next());
             }
             long tokens = 0;
-            long t0 = 0;
-            try (Trained trained = new Trained(model.graph(), workers)) {
-                for (int i = 0; i < warmup; i++) {
-                    trained.graph.fit(batches.get(i));
-                }
-                t0 = System.nanoTime();
-                for (int i = warmup; i < batches.size(); i++) {
-                    trained.graph.fit(batches.get(i));
-                    tokens += (long) batches.get(i).getLabelsMaskArray(0).sumNumber().doubleValue();
-                }
+            long t0;
+            ComputationGraph trained = workers > 1 ? DataParallelGraph.of(model.graph(), workers) : model.graph();
+            for (int i = 0; i < warmup; i++) {
+                trained.fit(batches.get(i));
+            }
+            t0 = System.nanoTime();
+            for (int i = warmup; i < batches.size(); i++) {
+                trained.fit(batches.get(i));
+                tokens += (long) batches.get(i).getLabelsMaskArray(0).sumNumber().doubleValue();
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             double tokPerSec = tokens / trainSeconds;
             long denseParams = Zoo.parameterCount(model.graph()) - embeddingParams(model);
             double mfu = 6.0 * denseParams * tokPerSec / (gflops * workers * 1e9);
 
-            double b64 = decode ? decodeRate(model, dev, 64, 1, true) : Double.NaN;
-            double b64Uncached = decode ? decodeRate(model, dev.subList(0, Math.min(64, dev.size())), 64, 1, false) : Double.NaN;
-            double b1 = decode ? decodeRate(model, dev, 1, 1, true) : Double.NaN;       // all of them, as the peer
-            double beam = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true) : Double.NaN;
+            double b64 = decode ? decodeRate(model, dev, 64, 1, true, workers) : Double.NaN;
+            double b64Uncached = decode ? decodeRate(model, dev.subList(0, Math.min(64, dev.size())), 64, 1, false, workers) : Double.NaN;
+            double b1 = decode ? decodeRate(model, dev, 1, 1, true, workers) : Double.NaN;       // all of them, as the peer
+            double beam = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true, workers) : Double.NaN;
             System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
                     name, Zoo.parameterCount(model.graph()) / 1e6, tokPerSec,
                     1000 * trainSeconds / (batches.size() - warmup), 100 * mfu, b64, b64Uncached, b1, beam,
                     memory.peakBytes() / 1e6);
         }
         memory.stop();
-    }
-
-    /** The graph that training steps call {@code fit} on: the model's, or a data-parallel view of it. */
-    private static final class Trained implements AutoCloseable {
-        final ComputationGraph graph;
-
-        Trained(ComputationGraph model, int workers) {
-            graph = workers > 1 ? DataParallelGraph.of(model, workers) : model;
-        }
-
-        @Override
-        public void close() {
-            if (graph instanceof DataParallelGraph parallel) {
-                parallel.close();
-            }
-        }
     }
 
     private static boolean fits(Tokenizer t, SentencePair p, int max) {
@@ -166,9 +150,13 @@ public final class Benchmark {
      * Tokenizing and id lookup happen before the clock starts, and the first batch is decoded once untimed
      * (JIT compilation and ND4J's first-call setup).
      */
-    private static double decodeRate(TranslationModel model, List<SentencePair> pairs, int batch, int beam, boolean cached) {
+    private static double decodeRate(TranslationModel model, List<SentencePair> pairs, int batch, int beam, boolean cached,
+                                     int workers) {
         Tokenizer t = model.targetTokenizer();
-        StepModel steps = withoutEos(StepModels.of(model.card(), model.graph(), cached));
+        List<StepModel> steps = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            steps.add(withoutEos(StepModels.of(model.card(), model.graph(), cached)));
+        }
         List<int[][]> sources = new ArrayList<>();
         List<LengthLimit> limits = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i += batch) {
@@ -177,7 +165,9 @@ public final class Benchmark {
                     .toArray(int[][]::new));
             limits.add(new LengthLimit(0, chunk.stream().mapToInt(p -> t.tokenize(p.target()).size() + 1).max().orElse(1)));
         }
-        decode(steps, sources.get(0), limits.get(0), beam);                 // warm-up (JIT, op setup), not timed
+        for (int b = 0; b < sources.size(); b++) {                         // warm-up (JIT, workspaces), not timed
+            decode(steps, sources.get(b), limits.get(b), beam);
+        }
         long t0 = System.nanoTime();
         for (int b = 0; b < sources.size(); b++) {
             decode(steps, sources.get(b), limits.get(b), beam);
@@ -185,11 +175,13 @@ public final class Benchmark {
         return pairs.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private static void decode(StepModel steps, int[][] sources, LengthLimit limit, int beam) {
+    /** One batch, in as many shards as there are step models (as {@code Translator} decodes). */
+    private static void decode(List<StepModel> steps, int[][] sources, LengthLimit limit, int beam) {
         if (beam == 1) {
-            new GreedyDecoder(steps, limit).decode(sources);
+            Shards.decode(sources, steps, (model, shard) -> List.of(new GreedyDecoder(model, limit).decode(shard)));
         } else {
-            new BeamSearch(steps, beam, 1, BeamSearch.DEFAULT_ALPHA, limit).search(sources);
+            Shards.decode(sources, steps, (model, shard) ->
+                    new BeamSearch(model, beam, 1, BeamSearch.DEFAULT_ALPHA, limit).search(shard));
         }
     }
 

@@ -27,6 +27,11 @@ final class TrainingOptions {
     @Option(names = "--batch", defaultValue = "64", description = "Sentence pairs per batch (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--workers", defaultValue = "0",
+            description = "Threads that share each batch's gradient, one shard of its sentences each; 0 for one per"
+                    + " core divided by --threads (default ${DEFAULT-VALUE}).")
+    int workers;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for data order and generated tasks (default ${DEFAULT-VALUE}).")
     long seed;
 

@@ -45,7 +45,7 @@ final class TrainingRun {
         id.put("maxLength", Integer.toString(o.maxLength));
         id.putAll(identity);
         TrainingSummary s = Trainer.builder().model(m).data(batches)
-                .maxMinutes(o.minutes).maxEpochs(o.epochs).maxSteps(o.steps)
+                .maxMinutes(o.minutes).maxEpochs(o.epochs).maxSteps(o.steps).workers(o.workers)
                 .dev(devPairs).devMax(o.devMax).evalEvery(o.evalEvery).patience(o.patience)
                 .logEvery(o.logEvery).progress(Progress.forConsole(System.out, o.logEvery))
                 .out(o.out).runIdentity(id).provenance(provenance)

@@ -1,15 +1,18 @@
 package org.attentionzoo.decode;
 
 import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.util.Threads;
 import org.attentionzoo.viz.Alignment;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Text in, text out: tokenizes and encodes sources, decodes them in batches (greedily, or by beam
- * search, see {@link Decoding}), and turns the ids back into tokens and readable text. For attention
+ * search, see {@link Decoding}; each batch in {@link Threads#workers()} shards on as many threads, see
+ * {@link Shards}), and turns the ids back into tokens and readable text. For attention
  * models every translation carries the alignment the model used for it, and {@code <unk>} outputs can
  * be replaced by the source token they attended to most ({@link UnkReplacement}).
  *
@@ -25,7 +28,8 @@ public final class Translator {
 
     private final TranslationModel model;
     private final Decoding decoding;
-    private final StepModel stepModel;
+    /** One step model per decoding shard ({@link Shards}): {@link Threads#workers()} of them. */
+    private final List<StepModel> stepModels = new ArrayList<>();
     private final String alignmentVertex;
 
     /** Greedy decoding with the default length limit. */
@@ -44,7 +48,9 @@ public final class Translator {
     public Translator(TranslationModel model, Decoding decoding) {
         this.model = model;
         this.decoding = decoding;
-        this.stepModel = StepModels.of(model.card(), model.graph(), decoding.cached());
+        for (int i = 0; i < Threads.workers(); i++) {
+            stepModels.add(StepModels.of(model.card(), model.graph(), decoding.cached()));
+        }
         this.alignmentVertex = model.alignmentVertex();
         if (decoding.replaceUnk() && alignmentVertex == null) {
             throw new IllegalArgumentException("<unk> replacement needs an attention model; "
@@ -129,20 +135,15 @@ public final class Translator {
         return translations;
     }
 
-    /** Per source its outputs (ids without BOS and EOS), best first: one when greedy. */
+    /** Per source its outputs (ids without BOS and EOS), best first: one when greedy. Sharded over {@link #stepModels}. */
     private List<List<int[]>> decode(int[][] sourceIds, int n) {
-        List<List<int[]>> out = new ArrayList<>(sourceIds.length);
         if (decoding.beamSize() == 1) {
-            for (int[] output : new GreedyDecoder(stepModel, decoding.limit()).decode(sourceIds)) {
-                out.add(List.of(output));
-            }
-            return out;
+            return Shards.decode(sourceIds, stepModels, (model, shard) -> Arrays.stream(
+                    new GreedyDecoder(model, decoding.limit()).decode(shard)).map(List::of).toList());
         }
-        BeamSearch search = new BeamSearch(stepModel, decoding.beamSize(), n, decoding.alpha(), decoding.limit());
-        for (List<Hypothesis> hypotheses : search.search(sourceIds)) {
-            out.add(hypotheses.stream().map(Hypothesis::tokens).toList());
-        }
-        return out;
+        return Shards.decode(sourceIds, stepModels, (model, shard) -> new BeamSearch(model, decoding.beamSize(), n,
+                decoding.alpha(), decoding.limit()).search(shard).stream()
+                .map(hypotheses -> hypotheses.stream().map(Hypothesis::tokens).toList()).toList());
     }
 
     private Translation translation(String source, List<String> sourceTokens, int[] output, INDArray weights, int row) {

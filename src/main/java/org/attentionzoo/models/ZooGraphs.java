@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
 import org.attentionzoo.optim.NoamSchedule;
+import org.attentionzoo.optim.ParallelAdam;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
@@ -41,15 +42,15 @@ final class ZooGraphs {
     }
 
     /**
-     * Adam with the card's learning rate, or with the Noam schedule (factor = learningRate,
-     * d_model = hiddenSize) and the betas of Vaswani et al. 2017 (0.9, 0.98, ε 1e-9).
+     * Adam ({@link ParallelAdam}: DL4J's arithmetic on every core) with the card's learning rate, or with the Noam
+     * schedule (factor = learningRate, d_model = hiddenSize) and the betas of Vaswani et al. 2017 (0.9, 0.98, ε 1e-9).
      */
     static Adam updater(ModelCard card) {
         if (card.schedule().equals("noam")) {
-            return Adam.builder().learningRateSchedule(new NoamSchedule(card.learningRate(), card.hiddenSize(),
-                    card.warmupSteps())).beta1(0.9).beta2(0.98).epsilon(1e-9).build();
+            return new ParallelAdam(Double.NaN, new NoamSchedule(card.learningRate(), card.hiddenSize(),
+                    card.warmupSteps()), 0.9, 0.98, 1e-9);
         }
-        return new Adam(card.learningRate());
+        return new ParallelAdam(card.learningRate());
     }
 
     /**

@@ -1,11 +1,8 @@
 package org.attentionzoo.train;
 
 import org.attentionzoo.util.Threads;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,15 +11,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Synchronous data parallelism inside one training step: the minibatch's rows are cut into k shards, each
- * shard's gradient is computed on its own thread by its own copy of the graph, and the gradients are summed
+ * shard's gradient is computed on its own thread ({@link Threads#parallel}) by its own copy of the graph, and the gradients are summed
  * before the one update. The loss is a sum over sentences, so the summed gradient is the whole minibatch's
  * (up to float rounding), and everything after it (listeners such as {@code GlobalNormClipping}, the
  * updater dividing by the minibatch size, Adam's step, the iteration count) is DL4J's ordinary {@code fit}.
@@ -39,9 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * listeners are the original's at construction. The copies for shards 2..k share the same parameter array
  * and have their own gradient arrays and activations.
  * <pre>{@code
- * try (DataParallelGraph parallel = DataParallelGraph.of(model.graph(), 2)) {
- *     parallel.fit(batch);            // model.graph() now holds the updated parameters
- * }
+ * ComputationGraph parallel = DataParallelGraph.of(model.graph(), 2);
+ * parallel.fit(batch);                // model.graph() now holds the updated parameters
  * }</pre>
  *
  * <p>Dropout: each shard's thread draws from ND4J's random generator of that thread, seeded before every
@@ -52,13 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Not for truncated backpropagation through time (the zoo does not use it): the state carried between
  * segments belongs to one graph.
  */
-public final class DataParallelGraph extends ComputationGraph implements AutoCloseable {
-
-    private static final AtomicInteger POOLS = new AtomicInteger();
+public final class DataParallelGraph extends ComputationGraph {
 
     private final int workers;
     private final List<ComputationGraph> replicas = new ArrayList<>();
-    private final ExecutorService pool;
     /** The labels last set (ComputationGraph keeps its own private). */
     private INDArray[] labels;
 
@@ -67,28 +55,18 @@ public final class DataParallelGraph extends ComputationGraph implements AutoClo
         this.workers = workers;
         init(graph.params(), false);
         setUpdater(new ComputationGraphUpdater(this, graph.getUpdater().getStateViewArray()));
-        List<TrainingListener> listeners = new ArrayList<>();
-        listeners.add(new UpdateThreads());
-        listeners.addAll(graph.getListeners());
-        setListeners(listeners);
+        setListeners(graph.getListeners());
         for (int i = 1; i < workers; i++) {
             ComputationGraph replica = new ComputationGraph(graph.getConfiguration().clone());
             replica.init(graph.params(), false);
             replicas.add(replica);
         }
-        int pool = POOLS.incrementAndGet();
-        AtomicInteger thread = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(workers - 1, r -> {
-            Thread t = new Thread(r, "attention-zoo-data-parallel-" + pool + "-" + thread.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
      * A graph that trains {@code graph} with {@code workers} shards per minibatch.
      *
-     * @param workers shards (threads) per step, at least 2; see {@link #defaultWorkers()}
+     * @param workers shards (threads) per step, at least 2; {@link Threads#workers()} keeps every core busy
      * @throws IllegalArgumentException if workers &lt; 2 or the graph uses truncated BPTT
      */
     public static DataParallelGraph of(ComputationGraph graph, int workers) {
@@ -100,14 +78,6 @@ public final class DataParallelGraph extends ComputationGraph implements AutoClo
             throw new IllegalArgumentException("data parallelism does not support truncated BPTT");
         }
         return new DataParallelGraph(graph, workers);
-    }
-
-    /**
-     * Cores available divided by the threads ND4J uses per operation ({@link Threads#current()}): 2 on a
-     * 2-core machine at the default of one thread per operation.
-     */
-    public static int defaultWorkers() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, Threads.current()));
     }
 
     /** Shards per minibatch. */
@@ -135,37 +105,35 @@ public final class DataParallelGraph extends ComputationGraph implements AutoClo
         long seed = Nd4j.getRandom().nextLong();
         int iteration = getConfiguration().getIterationCount();
         int epoch = getConfiguration().getEpochCount();
-        List<Future<Double>> others = new ArrayList<>();
-        for (int s = 1; s < shards; s++) {
-            ComputationGraph replica = replicas.get(s - 1);
-            long from = n * s / shards;
-            long to = n * (s + 1) / shards;
-            long shardSeed = seed + s;
-            others.add(pool.submit(() -> {
-                Nd4j.getRandom().setSeed(shardSeed);
-                replica.getConfiguration().setIterationCount(iteration);            // for anything scheduled
-                replica.getConfiguration().setEpochCount(epoch);
-                load(replica, rows(inputs, from, to), rows(labels, from, to), rows(inputMasks, from, to),
-                        rows(labelMasks, from, to));
-                replica.computeGradientAndScore();
-                return replica.score() * (to - from);
-            }));
-        }
-        long to0 = n / shards;
-        double summedScore;
+        double[] summedScores = new double[shards];
         try {
-            try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                load(this, rows(inputs, 0, to0), rows(labels, 0, to0), rows(inputMasks, 0, to0),
-                        rows(labelMasks, 0, to0));
-            }
-            super.computeGradientAndScore();
-            summedScore = score() * to0;
+            Threads.parallel(shards, s -> {
+                long from = n * s / shards;
+                long to = n * (s + 1) / shards;
+                ComputationGraph g = s == 0 ? this : replicas.get(s - 1);
+                if (s > 0) {
+                    Nd4j.getRandom().setSeed(seed + s);
+                    g.getConfiguration().setIterationCount(iteration);                // for anything scheduled
+                    g.getConfiguration().setEpochCount(epoch);
+                }
+                try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    load(g, rows(inputs, from, to), rows(labels, from, to), rows(inputMasks, from, to),
+                            rows(labelMasks, from, to));
+                }
+                if (s == 0) {
+                    super.computeGradientAndScore();
+                } else {
+                    g.computeGradientAndScore();
+                }
+                summedScores[s] = g.score() * (to - from);
+            });
         } finally {
             load(this, inputs, labels, inputMasks, labelMasks);   // listeners and the updater see the whole minibatch
         }
         INDArray gradient = getGradientsViewArray();
+        double summedScore = summedScores[0];
         for (int s = 1; s < shards; s++) {
-            summedScore += join(others.get(s - 1));
+            summedScore += summedScores[s];
             gradient.addi(replicas.get(s - 1).getGradientsViewArray());
         }
         setScore(summedScore / n);
@@ -175,20 +143,6 @@ public final class DataParallelGraph extends ComputationGraph implements AutoClo
     public void setLabels(INDArray... labels) {
         super.setLabels(labels);
         this.labels = labels;
-    }
-
-    private static double join(Future<Double> shard) {
-        try {
-            return shard.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while a shard's gradient was computed", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("a shard's gradient failed: " + e.getCause(), e.getCause());
-        }
     }
 
     private static void load(ComputationGraph g, INDArray[] inputs, INDArray[] labels, INDArray[] inputMasks,
@@ -217,30 +171,5 @@ public final class DataParallelGraph extends ComputationGraph implements AutoClo
             out[i] = a.get(index).dup();
         }
         return out;
-    }
-
-    /**
-     * Between the gradient and the end of the update (clipping, Adam, the parameter step: element-wise passes
-     * over every parameter, with the shard threads idle) ND4J may use as many threads per operation as there are
-     * workers. First among the listeners, so that the others' passes over the gradient count too.
-     */
-    private final class UpdateThreads extends BaseTrainingListener {
-        private final int perOperation = Threads.current();
-
-        @Override
-        public void onGradientCalculation(Model model) {
-            Threads.use(perOperation * workers);
-        }
-
-        @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            Threads.use(perOperation);
-        }
-    }
-
-    /** Stops the shard threads; the original graph keeps the trained state. */
-    @Override
-    public void close() {
-        pool.shutdownNow();
     }
 }

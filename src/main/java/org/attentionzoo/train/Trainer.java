@@ -5,6 +5,7 @@ import org.attentionzoo.data.TeacherForcingIterator;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.optim.GlobalNormClipping;
+import org.attentionzoo.util.Threads;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -83,7 +84,7 @@ public final class Trainer {
         this.patience = b.patience;
         this.checkpointEvery = b.checkpointEvery > 0 ? b.checkpointEvery : b.evalEvery > 0 ? b.evalEvery : 1000;
         this.out = b.out;
-        this.workers = b.workers > 0 ? b.workers : DataParallelGraph.defaultWorkers();
+        this.workers = b.workers > 0 ? b.workers : Threads.workers();
         this.runIdentity = Map.copyOf(b.runIdentity);
         this.provenance = new LinkedHashMap<>(b.provenance);
     }
@@ -124,9 +125,6 @@ public final class Trainer {
         try {
             return run(folder, trained);
         } finally {
-            if (trained instanceof DataParallelGraph parallel) {
-                parallel.close();
-            }
             graph.setListeners(listeners);
         }
     }
@@ -355,7 +353,7 @@ public final class Trainer {
         /**
          * Threads that compute each minibatch's gradient, one shard of its sentences each
          * ({@link DataParallelGraph}); 1 trains the graph itself; 0 (the default) for
-         * {@link DataParallelGraph#defaultWorkers()}.
+         * {@link Threads#workers()}.
          */
         public Builder workers(int v) {
             if (v < 0) {

@@ -2,6 +2,15 @@ package org.attentionzoo.util;
 
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
 /**
  * How many threads ND4J uses inside one operation (libnd4j's OpenMP loops and the BLAS library), set at
  * run time; the environment variable {@code OMP_NUM_THREADS} sets the same at start-up. For the zoo's model
@@ -10,6 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * environment two threads stop hurting, but the zoo's operations are too small to gain much from them.
  */
 public final class Threads {
+
+    private static final AtomicInteger WORKER_THREADS = new AtomicInteger();
+    private static ExecutorService workerPool;
 
     private Threads() {
     }
@@ -30,5 +42,66 @@ public final class Threads {
     /** The threads ND4J uses per operation now. */
     public static int current() {
         return Nd4j.getEnvironment().maxThreads();
+    }
+
+    /**
+     * How many independent pieces of work (a training step's shards, a decoding batch's shards) keep the
+     * machine busy without oversubscribing it: cores ÷ threads per operation, at least 1. On a 2-core
+     * machine at one thread per operation, 2.
+     */
+    public static int workers() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, current()));
+    }
+
+    /**
+     * Runs {@code task.accept(0)} … {@code task.accept(k − 1)} side by side, 0 on the calling thread and the
+     * others on the zoo's worker threads (daemon threads, reused from call to call so that ND4J's per-thread
+     * workspaces are too), and returns when all are done. A task's exception is rethrown here (the first by
+     * task number); the other tasks still finish first.
+     *
+     * @param k tasks, at least 1
+     */
+    public static void parallel(int k, IntConsumer task) {
+        if (k < 1) {
+            throw new IllegalArgumentException("at least one task, got " + k);
+        }
+        List<Future<?>> others = new ArrayList<>(k - 1);
+        for (int i = 1; i < k; i++) {
+            int index = i;
+            others.add(pool().submit(() -> task.accept(index)));
+        }
+        RuntimeException failure = null;
+        try {
+            task.accept(0);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> other : others) {
+            try {
+                other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new IllegalStateException("interrupted while waiting for a task", e);
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException("a parallel task failed: " + e.getCause(), e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static synchronized ExecutorService pool() {
+        if (workerPool == null) {
+            workerPool = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "attention-zoo-worker-" + WORKER_THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return workerPool;
     }
 }

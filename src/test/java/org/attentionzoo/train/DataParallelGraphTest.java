@@ -61,18 +61,17 @@ class DataParallelGraphTest {
         INDArray expected = plain.getGradientsViewArray().dup();
         double expectedScore = plain.score();
 
-        try (DataParallelGraph parallel = DataParallelGraph.of(model.graph(), workers)) {
-            parallel.setInputs(batch.getFeatures());
-            parallel.setLabels(batch.getLabels());
-            parallel.setLayerMaskArrays(batch.getFeaturesMaskArrays(), batch.getLabelsMaskArrays());
-            parallel.computeGradientAndScore();
-            assertTrue(relativeDifference(parallel.getGradientsViewArray(), expected) < 1e-5,
-                    "summed shard gradients: relative difference "
-                            + relativeDifference(parallel.getGradientsViewArray(), expected));
-            assertEquals(expectedScore, parallel.score(), 1e-5 * Math.abs(expectedScore));
-            assertEquals(batchSize, parallel.batchSize(), "the updater divides by the whole minibatch");
-            assertSame(batch.getFeatures(0), parallel.getInputs()[0], "the whole minibatch is set again");
-        }
+        DataParallelGraph parallel = DataParallelGraph.of(model.graph(), workers);
+        parallel.setInputs(batch.getFeatures());
+        parallel.setLabels(batch.getLabels());
+        parallel.setLayerMaskArrays(batch.getFeaturesMaskArrays(), batch.getLabelsMaskArrays());
+        parallel.computeGradientAndScore();
+        assertTrue(relativeDifference(parallel.getGradientsViewArray(), expected) < 1e-5,
+                "summed shard gradients: relative difference "
+                        + relativeDifference(parallel.getGradientsViewArray(), expected));
+        assertEquals(expectedScore, parallel.score(), 1e-5 * Math.abs(expectedScore));
+        assertEquals(batchSize, parallel.batchSize(), "the updater divides by the whole minibatch");
+        assertSame(batch.getFeatures(0), parallel.getInputs()[0], "the whole minibatch is set again");
     }
 
     @Test
@@ -105,14 +104,13 @@ class DataParallelGraphTest {
         GlobalNormClipping clippingA = (GlobalNormClipping) a.graph().getListeners().iterator().next();
         List<MultiDataSet> data = batches(a, 10, 5);
         INDArray start = b.graph().params().dup();
-        try (DataParallelGraph parallel = DataParallelGraph.of(b.graph(), 2)) {
-            for (MultiDataSet batch : data) {
-                a.graph().fit(batch);
-                parallel.fit(batch);
-                assertEquals(a.graph().score(), parallel.score(), 1e-5 * a.graph().score());
-                assertEquals(clippingA.lastNorm(), clippingB.lastNorm(), 1e-5 * clippingA.lastNorm(),
-                        "the clipping listener saw the whole minibatch's per-token gradient");
-            }
+        DataParallelGraph parallel = DataParallelGraph.of(b.graph(), 2);
+        for (MultiDataSet batch : data) {
+            a.graph().fit(batch);
+            parallel.fit(batch);
+            assertEquals(a.graph().score(), parallel.score(), 1e-5 * a.graph().score());
+            assertEquals(clippingA.lastNorm(), clippingB.lastNorm(), 1e-5 * clippingA.lastNorm(),
+                    "the clipping listener saw the whole minibatch's per-token gradient");
         }
         assertNotEquals(0.0, relativeDifference(b.graph().params(), start), "the original graph was trained");
         assertTrue(relativeDifference(b.graph().params(), a.graph().params()) < 1e-4,
@@ -131,13 +129,12 @@ class DataParallelGraphTest {
         float[][] ends = new float[3][];
         for (int run = 0; run < 3; run++) {
             TranslationModel m = TinyModels.untrained(card, TASK, TRAIN);
-            try (DataParallelGraph parallel = DataParallelGraph.of(m.graph(), 2)) {
-                int step = 0;
-                for (MultiDataSet batch : batches(m, 10, 3)) {
-                    Nd4j.getRandom().setSeed(run == 2 ? 1000 + step : 100 + step);
-                    parallel.fit(batch);
-                    step++;
-                }
+            DataParallelGraph parallel = DataParallelGraph.of(m.graph(), 2);
+            int step = 0;
+            for (MultiDataSet batch : batches(m, 10, 3)) {
+                Nd4j.getRandom().setSeed(run == 2 ? 1000 + step : 100 + step);
+                parallel.fit(batch);
+                step++;
             }
             ends[run] = m.graph().params().toFloatVector();
         }

@@ -25,6 +25,8 @@ public final class EncoderPass {
     }
 
     /**
+     * Runs the pass; safe to call from several threads on one graph (the passes take turns).
+     *
      * @param sources  source ids per sentence, none empty
      * @param vertices names of the vertices whose activations are wanted
      * @return per name, its activations (detached from any workspace), e.g. [mb, h, tSrc] for a recurrent layer;
@@ -41,8 +43,11 @@ public final class EncoderPass {
         INDArray srcMask = src[1];
         INDArray tgt = Nd4j.valueArrayOf(new long[]{mb, 1, 1}, (float) Vocabulary.BOS_ID, DataType.FLOAT);
         INDArray tgtMask = Nd4j.ones(DataType.FLOAT, mb, 1);
-        INDArray[] activations = graph.output(List.of(vertices), false, new INDArray[]{src[0], tgt},
-                new INDArray[]{srcMask, tgtMask});
+        INDArray[] activations;
+        synchronized (graph) {       // a graph's forward pass sets its layers' inputs; DL4J's own output(...) locks the same way
+            activations = graph.output(List.of(vertices), false, new INDArray[]{src[0], tgt},
+                    new INDArray[]{srcMask, tgtMask});
+        }
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (int i = 0; i < vertices.length; i++) {
             out.put(vertices[i], activations[i]);

@@ -1,0 +1,183 @@
+package org.attentionzoo.optim;
+
+import org.attentionzoo.util.Threads;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) with exactly DL4J's settings, state layout and arithmetic, computed by plain loops
+ * over slices of the parameters on {@link Threads#workers()} threads instead of by libnd4j's
+ * {@code adam_updater} op, which took 32 ms per step for the 7.5M parameters of luong-general on one core
+ * where the loop takes 13 (7 on two threads). With t = iteration + 1 and learning rate α (or its schedule's
+ * value):
+ * <pre>
+ *   m ← β₁ m + (1 − β₁) g
+ *   v ← β₂ v + (1 − β₂) g²
+ *   α_t = α √(1 − β₂ᵗ) / (1 − β₁ᵗ)
+ *   update = α_t m / (√v + ε)            (written over g; DL4J then subtracts it from the parameters)
+ * </pre>
+ * A subclass of DL4J's {@link Adam} configuration: same fields, JSON, schedules and state ([m | v] per
+ * updater block, so a checkpoint's optimiser state reads the same either way). Arrays that are not contiguous,
+ * or of a type other than float and double, go to DL4J's op.
+ */
+public class ParallelAdam extends Adam {
+
+    /** Adam with DL4J's defaults (learning rate 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8). */
+    public ParallelAdam(double learningRate) {
+        this(learningRate, null, DEFAULT_ADAM_BETA1_MEAN_DECAY, DEFAULT_ADAM_BETA2_VAR_DECAY, DEFAULT_ADAM_EPSILON);
+    }
+
+    @JsonCreator
+    public ParallelAdam(@JsonProperty("learningRate") double learningRate,
+                        @JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
+                        @JsonProperty("beta1") double beta1,
+                        @JsonProperty("beta2") double beta2,
+                        @JsonProperty("epsilon") double epsilon) {
+        super(learningRate, beta1, beta2, epsilon);
+        setLearningRateSchedule(learningRateSchedule);
+    }
+
+    @Override
+    public GradientUpdater instantiate(INDArray viewArray, boolean initializeViewArray) {
+        Updater u = new Updater(this);
+        INDArray flat = viewArray.reshape(viewArray.length());
+        long[] gradientShape = flat.shape().clone();
+        gradientShape[0] /= 2;
+        u.setStateViewArray(flat, gradientShape, flat.ordering(), initializeViewArray);
+        return u;
+    }
+
+    @Override
+    public GradientUpdater instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
+        Updater u = new Updater(this);
+        u.setState(updaterState, initializeStateArrays);
+        return u;
+    }
+
+    @Override
+    public ParallelAdam clone() {
+        return new ParallelAdam(getLearningRate(), getLearningRateSchedule() == null ? null
+                : getLearningRateSchedule().clone(), getBeta1(), getBeta2(), getEpsilon());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParallelAdam && super.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + 1;
+    }
+
+    @Override
+    public String toString() {
+        return "ParallelAdam(learningRate=" + getLearningRate() + ", learningRateSchedule=" + getLearningRateSchedule()
+                + ", beta1=" + getBeta1() + ", beta2=" + getBeta2() + ", epsilon=" + getEpsilon() + ")";
+    }
+
+    /** DL4J's Adam updater (state handling included) with the arithmetic above. */
+    static final class Updater extends AdamUpdater {
+
+        /** Below this many parameters a second thread costs more than it saves. */
+        private static final int PER_THREAD = 1 << 16;
+
+        Updater(ParallelAdam config) {
+            super(config);
+        }
+
+        @Override
+        public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+            INDArray m = getM();
+            INDArray v = getV();
+            if (m == null || v == null) {
+                throw new IllegalStateException("Updater has not been initialized with view state");
+            }
+            DataType type = gradient.dataType();
+            long n = gradient.length();
+            if (!(type == DataType.FLOAT || type == DataType.DOUBLE) || m.dataType() != type || v.dataType() != type
+                    || !contiguous(gradient, n) || !contiguous(m, n) || !contiguous(v, n) || n > Integer.MAX_VALUE) {
+                super.applyUpdater(gradient, iteration, epoch);
+                return;
+            }
+            Adam c = getConfig();
+            double b1 = c.getBeta1();
+            double b2 = c.getBeta2();
+            double alphaT = c.getLearningRate(iteration, epoch) * Math.sqrt(1 - Math.pow(b2, iteration + 1))
+                    / (1 - Math.pow(b1, iteration + 1));
+            double eps = c.getEpsilon();
+            int k = (int) Math.max(1, Math.min(Threads.workers(), n / PER_THREAD));
+            if (type == DataType.FLOAT) {
+                FloatBuffer g = floats(gradient);
+                FloatBuffer mb = floats(m);
+                FloatBuffer vb = floats(v);
+                Threads.parallel(k, s -> step(g, mb, vb, (int) (n * s / k), (int) (n * (s + 1) / k),
+                        (float) b1, (float) b2, (float) alphaT, (float) eps));
+            } else {
+                DoubleBuffer g = doubles(gradient);
+                DoubleBuffer mb = doubles(m);
+                DoubleBuffer vb = doubles(v);
+                Threads.parallel(k, s -> step(g, mb, vb, (int) (n * s / k), (int) (n * (s + 1) / k),
+                        b1, b2, alphaT, eps));
+            }
+        }
+
+        private static void step(FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to, float b1, float b2,
+                                 float alphaT, float eps) {
+            float c1 = 1 - b1;
+            float c2 = 1 - b2;
+            for (int i = from; i < to; i++) {
+                float gi = g.get(i);
+                float mi = b1 * m.get(i) + c1 * gi;
+                float vi = b2 * v.get(i) + c2 * gi * gi;
+                m.put(i, mi);
+                v.put(i, vi);
+                g.put(i, alphaT * mi / ((float) Math.sqrt(vi) + eps));
+            }
+        }
+
+        private static void step(DoubleBuffer g, DoubleBuffer m, DoubleBuffer v, int from, int to, double b1,
+                                 double b2, double alphaT, double eps) {
+            double c1 = 1 - b1;
+            double c2 = 1 - b2;
+            for (int i = from; i < to; i++) {
+                double gi = g.get(i);
+                double mi = b1 * m.get(i) + c1 * gi;
+                double vi = b2 * v.get(i) + c2 * gi * gi;
+                m.put(i, mi);
+                v.put(i, vi);
+                g.put(i, alphaT * mi / (Math.sqrt(vi) + eps));
+            }
+        }
+
+        /** One element after another in memory: a vector, or any array with unit element stride. */
+        private static boolean contiguous(INDArray a, long n) {
+            return a.length() == n && (n == 1 || a.elementWiseStride() == 1);
+        }
+
+        /** The array's elements as a buffer indexed from 0 (ND4J's buffer starts at its base; views are offset). */
+        private static FloatBuffer floats(INDArray a) {
+            return bytes(a).asFloatBuffer().position((int) a.offset()).slice();
+        }
+
+        private static DoubleBuffer doubles(INDArray a) {
+            return bytes(a).asDoubleBuffer().position((int) a.offset()).slice();
+        }
+
+        private static ByteBuffer bytes(INDArray a) {
+            return a.data().asNio().order(ByteOrder.nativeOrder());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.attentionzoo.decode;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ShardsTest {
+
+    private static int[][] sources(int n) {
+        int[][] s = new int[n][];
+        for (int i = 0; i < n; i++) {
+            s[i] = new int[]{4 + i % 2, 5, 4 + (i * 7) % 2};
+        }
+        return s;
+    }
+
+    @Test
+    void shardsDecodeAsOneBatchDoes() {
+        int[][] src = sources(11);
+        List<StepModel> models = List.of(TableStepModel.random(3), TableStepModel.random(3), TableStepModel.random(3));
+        int[][] alone = new GreedyDecoder(TableStepModel.random(3), LengthLimit.DEFAULT).decode(src);
+        List<int[]> sharded = Shards.decode(src, models,
+                (m, shard) -> List.of(new GreedyDecoder(m, LengthLimit.DEFAULT).decode(shard)));
+        assertEquals(11, sharded.size());
+        for (int i = 0; i < 11; i++) {
+            assertArrayEquals(alone[i], sharded.get(i), "sentence " + i);
+        }
+        List<List<Hypothesis>> beamAlone = new BeamSearch(TableStepModel.random(3), 3, 2, 0.6, LengthLimit.DEFAULT)
+                .search(src);
+        List<List<Hypothesis>> beamSharded = Shards.decode(src, models,
+                (m, shard) -> new BeamSearch(m, 3, 2, 0.6, LengthLimit.DEFAULT).search(shard));
+        for (int i = 0; i < 11; i++) {
+            assertEquals(beamAlone.get(i).size(), beamSharded.get(i).size());
+            for (int k = 0; k < beamAlone.get(i).size(); k++) {
+                assertArrayEquals(beamAlone.get(i).get(k).tokens(), beamSharded.get(i).get(k).tokens());
+                assertEquals(beamAlone.get(i).get(k).score(), beamSharded.get(i).get(k).score(), 0.0);
+            }
+        }
+    }
+
+    @Test
+    void eachShardHasItsOwnModelAndThreadAndContiguousSentences() {
+        int[][] src = sources(7);
+        List<StepModel> models = List.of(TableStepModel.random(1), TableStepModel.random(1), TableStepModel.random(1));
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Set<Thread> threads = Collections.synchronizedSet(new HashSet<>());
+        List<int[]> out = Shards.decode(src, models, (m, shard) -> {
+            seen.add(models.indexOf(m) + ":" + shard.length);
+            threads.add(Thread.currentThread());
+            return Arrays.asList(shard);
+        });
+        for (int i = 0; i < 7; i++) {
+            assertSame(src[i], out.get(i), "order kept");
+        }
+        assertEquals(Set.of("0:2", "1:2", "2:3"), new HashSet<>(seen), "shards of 7/3: [0,2) [2,4) [4,7)");
+        assertEquals(3, threads.size());
+        assertTrue(threads.contains(Thread.currentThread()), "the first shard runs on the caller's thread");
+
+        List<String> few = Collections.synchronizedList(new ArrayList<>());
+        Shards.decode(sources(2), models, (m, shard) -> {
+            few.add(models.indexOf(m) + ":" + shard.length);
+            return Arrays.asList(shard);
+        });
+        assertEquals(Set.of("0:1", "1:1"), new HashSet<>(few), "no more shards than sentences");
+    }
+
+    @Test
+    void aShardsFailureReachesTheCaller() {
+        List<StepModel> models = List.of(TableStepModel.random(1), TableStepModel.random(1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Shards.decode(sources(4), models,
+                (m, shard) -> {
+                    if (m == models.get(1)) {
+                        throw new IllegalStateException("broken shard");
+                    }
+                    return Arrays.asList(shard);
+                }));
+        assertEquals("broken shard", e.getMessage());
+    }
+}
