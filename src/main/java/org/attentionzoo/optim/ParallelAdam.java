@@ -1,5 +1,6 @@
 package org.attentionzoo.optim;
 
+import org.attentionzoo.util.DirectBuffers;
 import org.attentionzoo.util.Threads;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,8 +11,6 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -120,15 +119,15 @@ public class ParallelAdam extends Adam {
             double eps = c.getEpsilon();
             int k = (int) Math.max(1, Math.min(Threads.workers(), n / PER_THREAD));
             if (type == DataType.FLOAT) {
-                FloatBuffer g = floats(gradient);
-                FloatBuffer mb = floats(m);
-                FloatBuffer vb = floats(v);
+                FloatBuffer g = DirectBuffers.floats(gradient);
+                FloatBuffer mb = DirectBuffers.floats(m);
+                FloatBuffer vb = DirectBuffers.floats(v);
                 Threads.parallel(k, s -> step(g, mb, vb, (int) (n * s / k), (int) (n * (s + 1) / k),
                         (float) b1, (float) b2, (float) alphaT, (float) eps));
             } else {
-                DoubleBuffer g = doubles(gradient);
-                DoubleBuffer mb = doubles(m);
-                DoubleBuffer vb = doubles(v);
+                DoubleBuffer g = DirectBuffers.doubles(gradient);
+                DoubleBuffer mb = DirectBuffers.doubles(m);
+                DoubleBuffer vb = DirectBuffers.doubles(v);
                 Threads.parallel(k, s -> step(g, mb, vb, (int) (n * s / k), (int) (n * (s + 1) / k),
                         b1, b2, alphaT, eps));
             }
@@ -162,22 +161,8 @@ public class ParallelAdam extends Adam {
             }
         }
 
-        /** One element after another in memory: a vector, or any array with unit element stride. */
         private static boolean contiguous(INDArray a, long n) {
-            return a.length() == n && (n == 1 || a.elementWiseStride() == 1);
-        }
-
-        /** The array's elements as a buffer indexed from 0 (ND4J's buffer starts at its base; views are offset). */
-        private static FloatBuffer floats(INDArray a) {
-            return bytes(a).asFloatBuffer().position((int) a.offset()).slice();
-        }
-
-        private static DoubleBuffer doubles(INDArray a) {
-            return bytes(a).asDoubleBuffer().position((int) a.offset()).slice();
-        }
-
-        private static ByteBuffer bytes(INDArray a) {
-            return a.data().asNio().order(ByteOrder.nativeOrder());
+            return a.length() == n && DirectBuffers.contiguous(a);
         }
     }
 }

@@ -7,7 +7,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,18 +56,19 @@ class ShardsTest {
         int[][] src = sources(7);
         List<StepModel> models = List.of(TableStepModel.random(1), TableStepModel.random(1), TableStepModel.random(1));
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        Set<Thread> threads = Collections.synchronizedSet(new HashSet<>());
+        Map<Integer, Thread> threads = new ConcurrentHashMap<>();
         List<int[]> out = Shards.decode(src, models, (m, shard) -> {
             seen.add(models.indexOf(m) + ":" + shard.length);
-            threads.add(Thread.currentThread());
+            threads.put(models.indexOf(m), Thread.currentThread());
             return Arrays.asList(shard);
         });
         for (int i = 0; i < 7; i++) {
             assertSame(src[i], out.get(i), "order kept");
         }
         assertEquals(Set.of("0:2", "1:2", "2:3"), new HashSet<>(seen), "shards of 7/3: [0,2) [2,4) [4,7)");
-        assertEquals(3, threads.size());
-        assertTrue(threads.contains(Thread.currentThread()), "the first shard runs on the caller's thread");
+        assertSame(Thread.currentThread(), threads.get(0), "the first shard runs on the caller's thread");
+        assertTrue(threads.get(1) != Thread.currentThread() && threads.get(2) != Thread.currentThread(),
+                "the others on worker threads");
 
         List<String> few = Collections.synchronizedList(new ArrayList<>());
         Shards.decode(sources(2), models, (m, shard) -> {

@@ -1,6 +1,8 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.decode.StepModel;
+import org.attentionzoo.util.DirectBuffers;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -9,6 +11,7 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -158,18 +161,27 @@ public final class IncrementalStepModel implements StepModel {
         }
 
         /**
-         * The rows of a [n, V] matrix as Java arrays, read in one bulk copy ({@code toDoubleMatrix} reads
-         * row by row and took longer than the output layer's matrix product at batch 64). A dense
-         * row-major matrix (as {@code SoftmaxOutput} makes them, possibly as the transpose of a column-major
-         * buffer) is read in place.
+         * The rows of a [n, V] matrix as Java arrays, read straight from its memory when it is a dense
+         * row-major float matrix (as {@code SoftmaxOutput} makes them, possibly as the transpose of a
+         * column-major buffer): {@code toDoubleMatrix} reads row by row and took longer than the output
+         * layer's matrix product at batch 64, and a bulk {@code asDouble()} makes a 4 MB array per step.
          */
         private static double[][] rows(INDArray matrix) {
             int n = (int) matrix.size(0);
             int v = (int) matrix.size(1);
-            boolean dense = matrix.ordering() == 'c' && matrix.offset() == 0 && matrix.stride(0) == v
-                    && matrix.stride(1) == 1 && matrix.data().length() == (long) n * v;
-            double[] all = (dense ? matrix : matrix.dup('c')).data().asDouble();
+            boolean dense = matrix.ordering() == 'c' && matrix.stride(0) == v && matrix.stride(1) == 1;
             double[][] out = new double[n][v];
+            if (dense && matrix.dataType() == DataType.FLOAT) {
+                FloatBuffer values = DirectBuffers.floats(matrix);
+                for (int i = 0; i < n; i++) {
+                    double[] row = out[i];
+                    for (int j = 0, at = i * v; j < v; j++, at++) {
+                        row[j] = values.get(at);
+                    }
+                }
+                return out;
+            }
+            double[] all = matrix.dup('c').data().asDouble();
             for (int i = 0; i < n; i++) {
                 System.arraycopy(all, i * v, out[i], 0, v);
             }

@@ -1,0 +1,40 @@
+package org.attentionzoo.util;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * An ND4J array's native memory as a Java buffer, for loops that read or write every element without a copy
+ * (ND4J's {@code toFloatVector} and {@code data().asDouble()} copy into a new Java array, a large one per call).
+ * Index 0 is the array's first element: ND4J's buffer starts at the base of a view's memory, and
+ * {@code offset()} is where the view begins. Only for arrays whose elements follow one another in memory
+ * ({@link #contiguous}).
+ */
+public final class DirectBuffers {
+
+    private DirectBuffers() {
+    }
+
+    /** Whether the array's elements lie one after another in memory, in its ordering. */
+    public static boolean contiguous(INDArray a) {
+        return a.length() <= 1 || a.elementWiseStride() == 1;
+    }
+
+    /** A float array's elements, from its first; the caller checks the type and {@link #contiguous}. */
+    public static FloatBuffer floats(INDArray a) {
+        return bytes(a).asFloatBuffer().position((int) a.offset()).slice();
+    }
+
+    /** A double array's elements, from its first; the caller checks the type and {@link #contiguous}. */
+    public static DoubleBuffer doubles(INDArray a) {
+        return bytes(a).asDoubleBuffer().position((int) a.offset()).slice();
+    }
+
+    private static ByteBuffer bytes(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder());
+    }
+}
