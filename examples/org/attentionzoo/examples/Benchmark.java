@@ -43,6 +43,12 @@ import java.util.Locale;
  * "greedy b64 uncached" re-runs the whole graph on every prefix ({@code GraphStepModel}), for comparison.
  * {@code --decode false} measures training only (the decoding columns print NaN).
  *
+ * <p>Cores: one thread per ND4J operation (run it with {@code OMP_NUM_THREADS=1}) and {@code --workers} k
+ * (default {@link Threads#workers()}: one per core) shards of every batch side by side, as {@code Trainer}
+ * trains ({@link DataParallelGraph}) and {@code Translator} decodes ({@link Shards}); a batch of one sentence
+ * is not sharded. Every decoding measurement first decodes all its batches once untimed (JIT compilation,
+ * workspaces), as a JMH warm-up would; the peer's Python benchmark has no warm-up and needs none.
+ *
  * <pre>
  * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.Benchmark \
  *     -Dexec.args="--train ../shared/data/gettext/en-fr.train.tsv --dev ../shared/data/gettext/en-fr.dev.tsv"
@@ -50,7 +56,7 @@ import java.util.Locale;
  * Decoding runs on untrained weights with a fixed number of steps per batch (the longest reference
  * plus one, EOS forbidden, as the peer does), so the work does not depend on what the weights emit.
  * Model FLOPs per target token are estimated as 6 · (parameters outside the embeddings), the usual
- * forward + backward count; utilisation = achieved FLOP/s ÷ measured GEMM FLOP/s.
+ * forward + backward count; utilisation = achieved FLOP/s ÷ (measured one-thread GEMM FLOP/s × workers).
  */
 public final class Benchmark {
 
