@@ -18,7 +18,7 @@ import org.attentionzoo.models.Zoo;
 import org.attentionzoo.optim.GlobalNormClipping;
 import org.attentionzoo.train.DataParallelGraph;
 import org.attentionzoo.train.TrainingData;
-import org.attentionzoo.util.QuietOutput;
+import org.attentionzoo.util.Launch;
 import org.attentionzoo.util.Threads;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -61,7 +61,7 @@ import java.util.Locale;
 public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
-        QuietOutput.install();
+        Launch.prepare();
         Path trainFile = Path.of("../shared/data/gettext/en-fr.train.tsv");
         Path devFile = Path.of("../shared/data/gettext/en-fr.dev.tsv");
         List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",

@@ -10,7 +10,7 @@ import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.VocabularyExtension;
 import org.attentionzoo.train.Trainer;
 import org.attentionzoo.train.TrainingData;
-import org.attentionzoo.util.QuietOutput;
+import org.attentionzoo.util.Launch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ import java.util.Random;
 public final class FineTuneExample {
 
     public static void main(String[] args) throws Exception {
-        QuietOutput.install();
+        Launch.prepare();
         Options o = Options.parse(args, "--model", "--tsv", "--extend", "--minutes", "--out");
         Path dir = Path.of("finetune-out");
         Path modelFile = Path.of(o.text("--model", dir.resolve("dates.zip").toString()));

@@ -11,7 +11,7 @@ import org.attentionzoo.models.Zoo;
 import org.attentionzoo.train.Trainer;
 import org.attentionzoo.train.TrainingData;
 import org.attentionzoo.train.TrainingSummary;
-import org.attentionzoo.util.QuietOutput;
+import org.attentionzoo.util.Launch;
 
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +29,7 @@ import java.util.Locale;
 public final class TransformerExample {
 
     public static void main(String[] args) throws Exception {
-        QuietOutput.install();
+        Launch.prepare();
         Options options = Options.parse(args, "--steps", "--model");
         CopyTask task = CopyTask.annotatedTransformer();
         List<SentencePair> train = task.generate(4000, 31);

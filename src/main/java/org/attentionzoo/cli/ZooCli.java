@@ -1,6 +1,6 @@
 package org.attentionzoo.cli;
 
-import org.attentionzoo.util.QuietOutput;
+import org.attentionzoo.util.Launch;
 import org.attentionzoo.util.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +19,9 @@ import picocli.CommandLine;
 public final class ZooCli {
 
     @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",
-            description = "Threads per ND4J operation (default: OMP_NUM_THREADS, else all cores). On 2 cores 1 "
-                    + "trained and decoded faster than 2 for the zoo's model sizes.")
+            description = "Threads per ND4J operation (default: OMP_NUM_THREADS, else 1; training and decoding "
+                    + "then shard each batch over cores / N workers). On 2 cores 1 trained and decoded faster than 2 "
+                    + "for the zoo's model sizes.")
     void threads(int n) {
         Threads.use(n);
     }
@@ -31,7 +32,7 @@ public final class ZooCli {
 
     /** Runs a command and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        QuietOutput.install();
+        Launch.prepare();
         CommandLine cli = new CommandLine(new ZooCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + message(e));
