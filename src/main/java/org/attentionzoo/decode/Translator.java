@@ -135,7 +135,10 @@ public final class Translator {
         return translations;
     }
 
-    /** Per source its outputs (ids without BOS and EOS), best first: one when greedy. Sharded over {@link #stepModels}. */
+    /**
+     * Per source its outputs (ids without BOS and EOS), best first: one when greedy. The sources are decoded
+     * in shards, one per step model.
+     */
     private List<List<int[]>> decode(int[][] sourceIds, int n) {
         if (decoding.beamSize() == 1) {
             return Shards.decode(sourceIds, stepModels, (model, shard) -> Arrays.stream(

@@ -1,6 +1,7 @@
 package org.attentionzoo.train;
 
 import org.attentionzoo.util.Threads;
+import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -14,15 +15,16 @@ import java.util.List;
 
 /**
  * Synchronous data parallelism inside one training step: the minibatch's rows are cut into k shards, each
- * shard's gradient is computed on its own thread ({@link Threads#parallel}) by its own copy of the graph, and the gradients are summed
- * before the one update. The loss is a sum over sentences, so the summed gradient is the whole minibatch's
+ * shard's gradient is computed on its own thread ({@link Threads#parallel}) by its own copy of the graph,
+ * and the gradients are summed before the one update. The loss is a sum over sentences, so the summed gradient is the whole minibatch's
  * (up to float rounding), and everything after it (listeners such as {@code GlobalNormClipping}, the
  * updater dividing by the minibatch size, Adam's step, the iteration count) is DL4J's ordinary {@code fit}.
  *
  * <p>Why: a zoo step is a chain of mid-sized products and many small operations; libnd4j's threads inside
  * one operation gain little on them (see {@link Threads}), whereas k independent shards keep k cores busy.
- * With one thread per operation, a 2-core machine computes two half-batch gradients in about 0.65 of the
- * time of one full-batch gradient.
+ * With one thread per operation, a 2-core machine computes two half-batch gradients side by side in
+ * 0.65-0.8 of the time of one full-batch gradient (luong-general and transformer-small at the benchmark's
+ * size; the two shards slow each other down).
  *
  * <p>How: this object <em>is</em> the graph for training. It is built on the configuration, parameters and
  * updater state of an existing graph, shared, not copied: its update writes into the original's
@@ -74,7 +76,7 @@ public final class DataParallelGraph extends ComputationGraph {
             throw new IllegalArgumentException("data parallelism needs at least 2 workers, got " + workers
                     + "; train the graph itself with one");
         }
-        if (graph.getConfiguration().getBackpropType() == org.deeplearning4j.nn.conf.BackpropType.TruncatedBPTT) {
+        if (graph.getConfiguration().getBackpropType() == BackpropType.TruncatedBPTT) {
             throw new IllegalArgumentException("data parallelism does not support truncated BPTT");
         }
         return new DataParallelGraph(graph, workers);

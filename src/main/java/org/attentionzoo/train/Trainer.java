@@ -50,6 +50,9 @@ import java.util.Objects;
  * <p>With a card's {@code maxGradNorm} c > 0, every update's gradient is first scaled to global norm at
  * most c ({@link GlobalNormClipping}, added to the graph's listeners for the run and removed after it).
  *
+ * <p>Each batch's gradient is computed in {@code workers} shards of its sentences side by side
+ * ({@link DataParallelGraph}; by default one per core at one ND4J thread per operation), then one update.
+ *
  * <p>Without an output folder nothing is written and {@code train()} leaves the last state in the model.
  */
 public final class Trainer {
