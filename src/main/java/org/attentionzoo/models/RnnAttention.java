@@ -1,12 +1,12 @@
 package org.attentionzoo.models;
 
 import org.attentionzoo.layers.BiLSTM;
+import org.attentionzoo.layers.SequenceReverse;
 import org.attentionzoo.layers.attention.AttentionDecoder;
 import org.attentionzoo.layers.attention.LuongAttention;
 import org.attentionzoo.layers.attention.ScoreType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -26,7 +26,7 @@ import static org.attentionzoo.models.GraphNames.*;
  * target_in ─ embedding ───────────────────────────────────────────────── merge ─ decoder LSTM × L ─ attention ─ softmax
  * </pre>
  * The shipped cards use encoder {@code bilstm-graph}: two DL4J LSTM layers, the backward one reading each
- * sentence reversed within its real length ({@code ReverseTimeSeriesVertex}), so it starts at the last
+ * sentence reversed within its real length ({@link SequenceReverse}), so it starts at the last
  * real token. Encoder {@code bilstm} (the default of a card that names none, so older models load as
  * they were saved) is our SameDiff {@link BiLSTM}, equivalent, but its native memory grows by several MB
  * per training step in M2.1 (two fused {@code lstmLayer} ops and {@code reverseSequence}); a 20-minute
@@ -111,15 +111,16 @@ public final class RnnAttention {
      *   h̄  = [→h ; ←h]                    name (MergeVertex)
      * </pre>
      * where rev reverses each sentence within its real length and leaves the padding at the end
-     * ({@code ReverseTimeSeriesVertex} with the source mask), so the backward LSTM starts at the last real
-     * token, as in our SameDiff {@link BiLSTM}, with DL4J's own LSTM layers only.
+     * ({@link SequenceReverse}, DL4J's {@code ReverseTimeSeriesVertex} with a faster copy, with the source
+     * mask), so the backward LSTM starts at the last real token, as in our SameDiff {@link BiLSTM}, with DL4J's
+     * own LSTM layers only.
      */
     private static void bidirectional(ComputationGraphConfiguration.GraphBuilder g, String name, String input,
                                       int nIn, int half) {
         g.addLayer(name + "_fwd", lstm(nIn, half), input);
-        g.addVertex(name + "_reversed", new ReverseTimeSeriesVertex(SOURCE), input);
+        g.addVertex(name + "_reversed", new SequenceReverse(SOURCE), input);
         g.addLayer(name + "_bwd", lstm(nIn, half), name + "_reversed");
-        g.addVertex(name + "_bwd_reversed", new ReverseTimeSeriesVertex(SOURCE), name + "_bwd");
+        g.addVertex(name + "_bwd_reversed", new SequenceReverse(SOURCE), name + "_bwd");
         g.addVertex(name, new MergeVertex(), name + "_fwd", name + "_bwd_reversed");
     }
 
