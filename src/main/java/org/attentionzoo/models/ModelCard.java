@@ -56,7 +56,8 @@ public final class ModelCard {
         BILSTM_BUILTIN,
         /**
          * A bidirectional LSTM assembled from graph vertices: two built-in LSTM layers, the second reading
-         * the source reversed within each sentence's real length ({@code ReverseTimeSeriesVertex}).
+         * the source reversed within each sentence's real length ({@code SequenceReverse}: DL4J's
+         * {@code ReverseTimeSeriesVertex} with a faster copy).
          */
         BILSTM_GRAPH,
         /** A one-directional LSTM. */
