@@ -29,6 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -203,6 +204,13 @@ public final class Benchmark {
                         row[Vocabulary.EOS_ID] = Double.NEGATIVE_INFINITY;
                     }
                     return out;
+                }
+
+                @Override
+                public int[] bestTokens(int[] sentences, int[][] prefixes, int... excluded) {
+                    int[] withEos = Arrays.copyOf(excluded, excluded.length + 1);
+                    withEos[excluded.length] = Vocabulary.EOS_ID;
+                    return session.bestTokens(sentences, prefixes, withEos);
                 }
 
                 @Override

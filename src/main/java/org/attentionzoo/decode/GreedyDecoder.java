@@ -59,10 +59,10 @@ public final class GreedyDecoder {
                         prefixes[k++] = Arrays.copyOf(prefix[i], t);
                     }
                 }
-                double[][] logProbs = session.logProbs(sentences, prefixes);
+                int[] best = session.bestTokens(sentences, prefixes);
                 for (int k = 0; k < open; k++) {
                     int i = sentences[k];
-                    int token = argMax(logProbs[k]);
+                    int token = best[k];
                     prefix[i][t] = token;
                     if (token == Vocabulary.EOS_ID || t == limit.maxTargetLength(sources[i].length)) {
                         done[i] = true;
@@ -80,16 +80,5 @@ public final class GreedyDecoder {
             out[i] = Arrays.copyOfRange(prefix[i], 1, 1 + length[i]);
         }
         return out;
-    }
-
-    /** The index of the largest value, the first of equal ones. */
-    static int argMax(double[] values) {
-        int best = 0;
-        for (int j = 1; j < values.length; j++) {
-            if (values[j] > values[best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 }

@@ -34,6 +34,38 @@ public interface StepModel {
          */
         double[][] logProbs(int[] sentences, int[][] prefixes);
 
+        /**
+         * The most probable next token for each (sentence, prefix) pair, the argmax of its {@link #logProbs}
+         * row (the lowest id among equal values) over the tokens not in {@code excluded}. Greedy decoding asks
+         * only this, so an implementation may skip normalising: the argmax of the logits is the argmax of
+         * the log-softmax. By default, the argmax of {@link #logProbs}.
+         *
+         * @param excluded token ids never returned (e.g. EOS while a minimum length is not reached)
+         * @return one token id per pair
+         */
+        default int[] bestTokens(int[] sentences, int[][] prefixes, int... excluded) {
+            double[][] rows = logProbs(sentences, prefixes);
+            int[] best = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                for (int token : excluded) {
+                    rows[i][token] = Double.NEGATIVE_INFINITY;
+                }
+                best[i] = argMax(rows[i]);
+            }
+            return best;
+        }
+
+        /** The index of the largest value, the first of equal ones. */
+        private static int argMax(double[] values) {
+            int best = 0;
+            for (int j = 1; j < values.length; j++) {
+                if (values[j] > values[best]) {
+                    best = j;
+                }
+            }
+            return best;
+        }
+
         /** Releases cached state; the session is not used afterwards. Does nothing by default. */
         @Override
         default void close() {

@@ -120,6 +120,6 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
             out = Transforms.tanh(Nd4j.concat(1, c, s.h()).mmul(wo), false);             // h̃_t
             next.put(H, s.h()).put(M, s.c()).put(FEED, out);
         }
-        return new StepOutput(output.logProbs(out), next.build());
+        return StepOutput.ofLogits(output.logits(out), next.build());
     }
 }

@@ -76,6 +76,12 @@ public final class IncrementalStepModel implements StepModel {
         }
     }
 
+    /** Reads one decoder step's output; {@code members} are the positions of its rows in the request. */
+    @FunctionalInterface
+    private interface Reader {
+        void read(StepOutput result, List<Integer> members);
+    }
+
     /** Row {@code row} of a batched state. */
     private record Slot(RowState batch, int row) {
     }
@@ -93,6 +99,31 @@ public final class IncrementalStepModel implements StepModel {
 
         @Override
         public double[][] logProbs(int[] sentences, int[][] prefixes) {
+            double[][] out = new double[sentences.length][];
+            answer(sentences, prefixes, (result, members) -> {
+                double[][] rows = rows(result.logProbs());
+                for (int j = 0; j < rows.length; j++) {
+                    out[members.get(j)] = rows[j];
+                }
+            });
+            return out;
+        }
+
+        /** The argmax of each row's scores: the logits, never normalised (see {@link StepOutput}). */
+        @Override
+        public int[] bestTokens(int[] sentences, int[][] prefixes, int... excluded) {
+            int[] out = new int[sentences.length];
+            answer(sentences, prefixes, (result, members) -> {
+                int[] best = argMaxRows(result.scores(), excluded);
+                for (int j = 0; j < best.length; j++) {
+                    out[members.get(j)] = best[j];
+                }
+            });
+            return out;
+        }
+
+        /** Steps every (sentence, prefix) pair from its parent's state and hands each step's output to {@code reader}. */
+        private void answer(int[] sentences, int[][] prefixes, Reader reader) {
             if (sentences.length != prefixes.length) {
                 throw new IllegalArgumentException(sentences.length + " sentences but " + prefixes.length + " prefixes");
             }
@@ -107,19 +138,18 @@ public final class IncrementalStepModel implements StepModel {
                 keys[i] = new Key(sentences[i], prefixes[i].clone());
             }
             Map<Key, Slot> next = new HashMap<>();
-            double[][] out;
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_MEMORY, STEP_WORKSPACE)) {
-                out = advance(keys, next);
+                advance(keys, next, reader);
             }
             cache = next;
-            return out;
         }
 
         /**
          * Runs one decoder step for each key from its parent's state, grouped by the batch the parent
-         * lives in; records each key's new state in {@code next}.
+         * lives in; records each key's new state in {@code next} and hands the outputs to {@code reader}
+         * (null: not read).
          */
-        private double[][] advance(Key[] keys, Map<Key, Slot> next) {
+        private void advance(Key[] keys, Map<Key, Slot> next, Reader reader) {
             Map<RowState, List<Integer>> groups = new IdentityHashMap<>();
             Map<RowState, List<Integer>> parentRows = new IdentityHashMap<>();
             List<Integer> fromStart = new ArrayList<>();
@@ -132,19 +162,17 @@ public final class IncrementalStepModel implements StepModel {
                 groups.computeIfAbsent(parent.batch, b -> new ArrayList<>()).add(i);
                 parentRows.computeIfAbsent(parent.batch, b -> new ArrayList<>()).add(parent.row);
             }
-            double[][] out = new double[keys.length][];
             if (!fromStart.isEmpty()) {
                 int[] sentences = sentencesOf(keys, fromStart);
-                step(keys, fromStart, decoder.initialState(encoded, sentences), out, next);
+                step(keys, fromStart, decoder.initialState(encoded, sentences), next, reader);
             }
             for (Map.Entry<RowState, List<Integer>> g : groups.entrySet()) {
                 int[] rows = parentRows.get(g.getKey()).stream().mapToInt(Integer::intValue).toArray();
-                step(keys, g.getValue(), g.getKey().select(rows), out, next);
+                step(keys, g.getValue(), g.getKey().select(rows), next, reader);
             }
-            return out;
         }
 
-        private void step(Key[] keys, List<Integer> members, RowState state, double[][] out, Map<Key, Slot> next) {
+        private void step(Key[] keys, List<Integer> members, RowState state, Map<Key, Slot> next, Reader reader) {
             int[] sentences = sentencesOf(keys, members);
             int[] tokens = new int[members.size()];
             for (int j = 0; j < tokens.length; j++) {
@@ -152,10 +180,11 @@ public final class IncrementalStepModel implements StepModel {
                 tokens[j] = p[p.length - 1];
             }
             StepOutput result = decoder.step(encoded, sentences, state, tokens);
-            double[][] rows = rows(result.logProbs());
+            if (reader != null) {
+                reader.read(result, members);
+            }
             RowState kept = result.state().detach();                              // outlives this call's workspace
             for (int j = 0; j < tokens.length; j++) {
-                out[members.get(j)] = rows[j];
                 next.put(keys[members.get(j)], new Slot(kept, j));
             }
         }
@@ -169,9 +198,8 @@ public final class IncrementalStepModel implements StepModel {
         private static double[][] rows(INDArray matrix) {
             int n = (int) matrix.size(0);
             int v = (int) matrix.size(1);
-            boolean dense = matrix.ordering() == 'c' && matrix.stride(0) == v && matrix.stride(1) == 1;
             double[][] out = new double[n][v];
-            if (dense && matrix.dataType() == DataType.FLOAT) {
+            if (isDenseFloatRows(matrix)) {
                 FloatBuffer values = DirectBuffers.floats(matrix);
                 for (int i = 0; i < n; i++) {
                     double[] row = out[i];
@@ -188,6 +216,55 @@ public final class IncrementalStepModel implements StepModel {
             return out;
         }
 
+        /**
+         * The index of each row's largest value outside {@code excluded} (the first of equal ones), read
+         * straight from the memory of a dense row-major float matrix; a single pass over the [n, V] scores,
+         * where {@link #rows} writes a [n][V] double array.
+         */
+        private static int[] argMaxRows(INDArray matrix, int[] excluded) {
+            int n = (int) matrix.size(0);
+            int v = (int) matrix.size(1);
+            boolean[] skip = new boolean[v];
+            for (int token : excluded) {
+                skip[token] = true;
+            }
+            int[] best = new int[n];
+            if (!isDenseFloatRows(matrix)) {
+                double[][] rows = rows(matrix);
+                for (int i = 0; i < n; i++) {
+                    int arg = -1;
+                    for (int j = 0; j < v; j++) {
+                        if (!skip[j] && (arg < 0 || rows[i][j] > rows[i][arg])) {
+                            arg = j;
+                        }
+                    }
+                    best[i] = Math.max(arg, 0);
+                }
+                return best;
+            }
+            FloatBuffer values = DirectBuffers.floats(matrix);
+            for (int i = 0; i < n; i++) {
+                int at = i * v;
+                int arg = -1;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) {
+                    float x = values.get(at + j);
+                    if (!skip[j] && (arg < 0 || x > max)) {
+                        max = x;
+                        arg = j;
+                    }
+                }
+                best[i] = Math.max(arg, 0);
+            }
+            return best;
+        }
+
+        /** Whether {@code matrix} is float and its rows lie one after another in its memory. */
+        private static boolean isDenseFloatRows(INDArray matrix) {
+            return matrix.dataType() == DataType.FLOAT && matrix.stride(1) == 1
+                    && (matrix.size(0) == 1 || matrix.stride(0) == matrix.size(1));
+        }
+
         /** The cached state of a prefix, rebuilt from BOS when it is not cached. */
         private Slot parentSlot(Key key) {
             Slot cached = cache.get(key);
@@ -195,7 +272,7 @@ public final class IncrementalStepModel implements StepModel {
                 return cached;
             }
             Map<Key, Slot> rebuilt = new HashMap<>();
-            advance(new Key[]{key}, rebuilt);
+            advance(new Key[]{key}, rebuilt, null);
             Slot slot = rebuilt.get(key);
             cache.put(key, slot);
             return slot;

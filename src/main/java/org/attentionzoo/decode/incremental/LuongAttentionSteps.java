@@ -88,6 +88,6 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         INDArray h = layers.step(x, state, next);                                                // h_t [rows, H]
         INDArray c = attention.context(h, sources);                                              // c_t [rows, dEnc]
         INDArray attentional = Transforms.tanh(Nd4j.concat(1, c, h).mmul(wc), false);            // h̃_t [rows, dOut]
-        return new StepOutput(output.logProbs(attentional), next.build());
+        return StepOutput.ofLogits(output.logits(attentional), next.build());
     }
 }

@@ -62,6 +62,6 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
         INDArray x = Nd4j.concat(1, embedding.lookup(tokens), context);            // [rows, e + h]
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray top = layers.step(x, state, next);
-        return new StepOutput(output.logProbs(top), next.build());
+        return StepOutput.ofLogits(output.logits(top), next.build());
     }
 }

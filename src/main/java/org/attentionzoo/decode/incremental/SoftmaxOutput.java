@@ -11,7 +11,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The zoo graphs' softmax output layer ({@link GraphNames#OUTPUT}, an {@code RnnOutputLayer}) at one step,
- * as log-probabilities:
+ * as logits z ({@link #logits}: greedy decoding needs only argmax_y z_y, the most probable token) or as
+ * log-probabilities ({@link #logProbs}):
  * <pre>
  *   log p(y | ·) = log softmax(x W + b)_y = z_y − log Σ_v exp(z_v),   z = x W + b,  W [nIn, V],  b [1, V]
  * </pre>
@@ -47,6 +48,16 @@ final class SoftmaxOutput {
      * @return log-probabilities [rows, V]
      */
     INDArray logProbs(INDArray x) {
+        return logSoftmaxInPlace(logits(x));
+    }
+
+    /**
+     * The logits z = x W + b, whose row-wise argmax is the most probable token.
+     *
+     * @param x the output layer's input at one step, [rows, nIn]
+     * @return z [rows, V], row-major
+     */
+    INDArray logits(INDArray x) {
         INDArray in = x.castTo(weights.dataType());
         INDArray z;
         if (x.size(0) < TRANSPOSED_PRODUCT_ROWS) {
@@ -56,7 +67,11 @@ final class SoftmaxOutput {
             Nd4j.gemm(weights, in, zT, true, true, 1.0, 0.0);                      // zᵀ = Wᵀ xᵀ, see above
             z = zT.transpose();                                                    // [rows, V], row-major
         }
-        z.addiRowVector(bias);
+        return z.addiRowVector(bias);
+    }
+
+    /** log softmax of each row of {@code z} [rows, V], computed in {@code z}'s memory, which it returns. */
+    static INDArray logSoftmaxInPlace(INDArray z) {
         z.subiColumnVector(z.max(true, 1));                                      // z − max: exp cannot overflow
         INDArray logSum = Transforms.log(Transforms.exp(z, true).sum(true, 1), false);
         return z.subiColumnVector(logSum);

@@ -3,10 +3,30 @@ package org.attentionzoo.decode.incremental;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The result of one {@link IncrementalDecoder#step}.
+ * The result of one {@link IncrementalDecoder#step}: next-token scores per row and the decoder state after
+ * the fed tokens. The scores are log-probabilities up to a constant per row, either the output layer's
+ * logits z (then {@link #logProbs} normalises them, log softmax(z)) or log-probabilities already. Greedy
+ * decoding needs only the argmax of a row, which both give, and skips the normalisation
+ * ({@link IncrementalStepModel}).
  *
- * @param logProbs log-probabilities of the next token, [rows, targetVocab]
- * @param state    the decoder state after the fed tokens, same rows
+ * @param scores     [rows, targetVocab]: logits, or log-probabilities when {@code normalised}
+ * @param state      the decoder state after the fed tokens, same rows
+ * @param normalised whether {@code scores} are log-probabilities already
  */
-public record StepOutput(INDArray logProbs, RowState state) {
+public record StepOutput(INDArray scores, RowState state, boolean normalised) {
+
+    /** A step's log-probabilities and state. */
+    public StepOutput(INDArray logProbs, RowState state) {
+        this(logProbs, state, true);
+    }
+
+    /** A step's logits (the output layer's pre-softmax values) and state. */
+    public static StepOutput ofLogits(INDArray logits, RowState state) {
+        return new StepOutput(logits, state, false);
+    }
+
+    /** log p(y | prefix, source) per row, [rows, targetVocab]; normalises the logits in place. */
+    public INDArray logProbs() {
+        return normalised ? scores : SoftmaxOutput.logSoftmaxInPlace(scores);
+    }
 }

@@ -173,7 +173,7 @@ public final class TransformerSteps implements IncrementalDecoder {
             h = r.output();
             next.put(selfKeys(l), r.cache().keys()).put(selfValues(l), r.cache().values());
         }
-        return new StepOutput(output.logProbs(h), next.build());
+        return StepOutput.ofLogits(output.logits(h), next.build());
     }
 
     /** The rows' common position t, checked against the cache length. */
