@@ -1,5 +1,6 @@
 package org.attentionzoo.layers;
 
+import org.attentionzoo.util.DirectMatmul;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -60,8 +61,8 @@ public final class GruCell {
      * @return the next state [rows, H]
      */
     public INDArray step(INDArray x, INDArray h) {
-        INDArray gx = x.mmul(inputWeights).addiRowVector(bias);                   // [rows, 3H]
-        INDArray gh = h.mmul(recurrentWeights);                                   // [rows, 3H]
+        INDArray gx = DirectMatmul.mmul(x, inputWeights).addiRowVector(bias);                   // [rows, 3H]
+        INDArray gh = DirectMatmul.mmul(h, recurrentWeights);                                   // [rows, 3H]
         INDArray r = Transforms.sigmoid(block(gx, 0).addi(block(gh, 0)), false);
         INDArray u = Transforms.sigmoid(block(gx, 1).addi(block(gh, 1)), false);
         INDArray c = Transforms.tanh(block(gx, 2).addi(r.muli(block(gh, 2))), false);

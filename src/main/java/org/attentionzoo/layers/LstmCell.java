@@ -1,5 +1,6 @@
 package org.attentionzoo.layers;
 
+import org.attentionzoo.util.DirectMatmul;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -109,11 +110,11 @@ public final class LstmCell {
             throw new IllegalArgumentException("LSTM cell: " + inputWeights.length + " input weight blocks but "
                     + inputs.length + " inputs");
         }
-        INDArray z = inputs[0].mmul(inputWeights[0]);
+        INDArray z = DirectMatmul.mmul(inputs[0], inputWeights[0]);
         for (int k = 1; k < inputs.length; k++) {
-            z.addi(inputs[k].mmul(inputWeights[k]));
+            DirectMatmul.mmulAdd(inputs[k], inputWeights[k], z);
         }
-        z.addi(previous.h().mmul(recurrentWeights)).addiRowVector(bias);        // [rows, 4H]
+        DirectMatmul.mmulAdd(previous.h(), recurrentWeights, z).addiRowVector(bias);        // [rows, 4H]
         INDArray i = Transforms.sigmoid(block(z, layout.input), false);
         INDArray f = Transforms.sigmoid(block(z, layout.forget), false);
         INDArray g = Transforms.tanh(block(z, layout.candidate), false);

@@ -24,6 +24,14 @@ public final class DirectBuffers {
         return a.length() <= 1 || a.elementWiseStride() == 1;
     }
 
+    /**
+     * Whether a matrix's rows each lie contiguously in memory and follow one another (row-major and dense,
+     * as a c-ordered matrix or the transpose of an f-ordered one): element (i, j) is at i·columns + j.
+     */
+    public static boolean denseRows(INDArray matrix) {
+        return matrix.rank() == 2 && matrix.stride(1) == 1 && (matrix.size(0) == 1 || matrix.stride(0) == matrix.size(1));
+    }
+
     /** A float array's elements, from its first; the caller checks the type and {@link #contiguous}. */
     public static FloatBuffer floats(INDArray a) {
         return bytes(a).asFloatBuffer().position((int) a.offset()).slice();

@@ -1,5 +1,6 @@
 package org.attentionzoo.decode.incremental;
 
+import org.attentionzoo.util.DirectMatmul;
 import org.attentionzoo.layers.LstmCell;
 import org.attentionzoo.layers.attention.AttentionDecoder;
 import org.attentionzoo.models.GraphNames;
@@ -112,12 +113,12 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
         if (style == AttentionDecoder.Style.BAHDANAU) {
             INDArray c = attention.context(previous.h(), sources);                       // c_i, query s_{i−1}
             LstmCell.State s = cell.step(previous, y, c);                                // s_i, m_i
-            out = Transforms.tanh(Nd4j.concat(1, s.h(), c, y).mmul(wo), false);          // t_i
+            out = Transforms.tanh(DirectMatmul.mmul(Nd4j.concat(1, s.h(), c, y), wo), false);          // t_i
             next.put(H, s.h()).put(M, s.c());
         } else {
             LstmCell.State s = cell.step(previous, y, state.get(FEED));                  // h_t, m_t
             INDArray c = attention.context(s.h(), sources);                              // c_t, query h_t
-            out = Transforms.tanh(Nd4j.concat(1, c, s.h()).mmul(wo), false);             // h̃_t
+            out = Transforms.tanh(DirectMatmul.mmul(Nd4j.concat(1, c, s.h()), wo), false);             // h̃_t
             next.put(H, s.h()).put(M, s.c()).put(FEED, out);
         }
         return StepOutput.ofLogits(output.logits(out), next.build());

@@ -261,8 +261,7 @@ public final class IncrementalStepModel implements StepModel {
 
         /** Whether {@code matrix} is float and its rows lie one after another in its memory. */
         private static boolean isDenseFloatRows(INDArray matrix) {
-            return matrix.dataType() == DataType.FLOAT && matrix.stride(1) == 1
-                    && (matrix.size(0) == 1 || matrix.stride(0) == matrix.size(1));
+            return matrix.dataType() == DataType.FLOAT && DirectBuffers.denseRows(matrix);
         }
 
         /** The cached state of a prefix, rebuilt from BOS when it is not cached. */

@@ -1,5 +1,6 @@
 package org.attentionzoo.decode.incremental;
 
+import org.attentionzoo.util.DirectMatmul;
 import org.attentionzoo.layers.attention.LuongAttention;
 import org.attentionzoo.models.GraphNames;
 import org.attentionzoo.models.ModelCard;
@@ -87,7 +88,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray h = layers.step(x, state, next);                                                // h_t [rows, H]
         INDArray c = attention.context(h, sources);                                              // c_t [rows, dEnc]
-        INDArray attentional = Transforms.tanh(Nd4j.concat(1, c, h).mmul(wc), false);            // h̃_t [rows, dOut]
+        INDArray attentional = Transforms.tanh(DirectMatmul.mmul(Nd4j.concat(1, c, h), wc), false);            // h̃_t [rows, dOut]
         return StepOutput.ofLogits(output.logits(attentional), next.build());
     }
 }

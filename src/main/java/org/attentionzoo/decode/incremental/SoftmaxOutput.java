@@ -1,12 +1,12 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.models.GraphNames;
+import org.attentionzoo.util.DirectMatmul;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -18,18 +18,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  * computed as a log-softmax, in the parameters' data type (no probability is rounded to 0 first): z − max_v z_v
  * minus the log of the row's sum of exp(z − max), in place where it can be (libnd4j's log_softmax op takes
- * the log of every softmax entry and took about twice as long at [64, 8000]). The logits are computed as
- * zᵀ = Wᵀ xᵀ into a column-major buffer, which is z row-major, as in
- * {@link org.attentionzoo.layers.GemmOutputLayer} (4.8 vs 2.8 ms for [64, 256] x [256, 8000] on one core), from
- * {@value #TRANSPOSED_PRODUCT_ROWS} rows on.
+ * the log of every softmax entry and took about twice as long at [64, 8000]). The logits come from
+ * {@link DirectMatmul} (OpenBLAS on the arrays' memory: at one row a matrix-vector product, 85 µs instead of
+ * ND4J's 320 µs for [1, 256] x [256, 8000]).
  */
 final class SoftmaxOutput {
-
-    /**
-     * From this many rows on, the logits are computed as the transpose of Wᵀ xᵀ; below, as x W, which ND4J
-     * runs as a matrix-vector product (0.35 vs 0.80 ms at one row, even at 16: measured on one core).
-     */
-    private static final int TRANSPOSED_PRODUCT_ROWS = 16;
 
     private final INDArray weights;
     private final INDArray bias;
@@ -55,19 +48,10 @@ final class SoftmaxOutput {
      * The logits z = x W + b, whose row-wise argmax is the most probable token.
      *
      * @param x the output layer's input at one step, [rows, nIn]
-     * @return z [rows, V], row-major
+     * @return z [rows, V], row-major for float parameters
      */
     INDArray logits(INDArray x) {
-        INDArray in = x.castTo(weights.dataType());
-        INDArray z;
-        if (x.size(0) < TRANSPOSED_PRODUCT_ROWS) {
-            z = in.mmul(weights);                                                  // a matrix-vector product
-        } else {
-            INDArray zT = Nd4j.createUninitialized(weights.dataType(), new long[]{weights.size(1), x.size(0)}, 'f');
-            Nd4j.gemm(weights, in, zT, true, true, 1.0, 0.0);                      // zᵀ = Wᵀ xᵀ, see above
-            z = zT.transpose();                                                    // [rows, V], row-major
-        }
-        return z.addiRowVector(bias);
+        return DirectMatmul.mmul(x.castTo(weights.dataType()), weights).addiRowVector(bias);
     }
 
     /** log softmax of each row of {@code z} [rows, V], computed in {@code z}'s memory, which it returns. */

@@ -1,5 +1,6 @@
 package org.attentionzoo.decode.incremental;
 
+import org.attentionzoo.util.DirectMatmul;
 import org.attentionzoo.layers.transformer.FeedForwardActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
@@ -26,7 +27,7 @@ final class StepMath {
      * @param b bias [1, dOut], or null for none
      */
     static INDArray linear(INDArray x, INDArray w, INDArray b) {
-        INDArray y = x.mmul(w);
+        INDArray y = DirectMatmul.mmul(x, w);
         return b == null ? y : y.addiRowVector(b);
     }
 
