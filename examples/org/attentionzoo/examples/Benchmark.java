@@ -12,6 +12,7 @@ import org.attentionzoo.decode.LengthLimit;
 import org.attentionzoo.decode.Shards;
 import org.attentionzoo.decode.StepModel;
 import org.attentionzoo.decode.StepModels;
+import org.attentionzoo.decode.TopTokens;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
@@ -208,9 +209,18 @@ public final class Benchmark {
 
                 @Override
                 public int[] bestTokens(int[] sentences, int[][] prefixes, int... excluded) {
+                    return session.bestTokens(sentences, prefixes, withEos(excluded));
+                }
+
+                @Override
+                public TopTokens[] topTokens(int[] sentences, int[][] prefixes, int k, int... excluded) {
+                    return session.topTokens(sentences, prefixes, k, withEos(excluded));
+                }
+
+                private int[] withEos(int[] excluded) {
                     int[] withEos = Arrays.copyOf(excluded, excluded.length + 1);
                     withEos[excluded.length] = Vocabulary.EOS_ID;
-                    return session.bestTokens(sentences, prefixes, withEos);
+                    return withEos;
                 }
 
                 @Override

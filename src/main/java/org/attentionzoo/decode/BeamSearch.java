@@ -99,13 +99,13 @@ public final class BeamSearch {
                 if (rowsOf.isEmpty()) {
                     break;
                 }
-                double[][] logProbs = session.logProbs(rowsOf.stream().mapToInt(Integer::intValue).toArray(),
-                        prefixes.toArray(new int[0][]));
+                TopTokens[] top = session.topTokens(rowsOf.stream().mapToInt(Integer::intValue).toArray(),
+                        prefixes.toArray(new int[0][]), beamSize);
                 int row = 0;
                 for (Sentence s : sentences) {
                     int m = s.beam.size();
                     if (m > 0) {
-                        s.step(t, Arrays.copyOfRange(logProbs, row, row + m));
+                        s.step(t, Arrays.copyOfRange(top, row, row + m));
                         row += m;
                     }
                 }
@@ -138,9 +138,9 @@ public final class BeamSearch {
             this.maxLength = maxLength;
         }
 
-        /** Step t: expand the beam by the model's log-probabilities, one row per open hypothesis. */
-        void step(int t, double[][] logProbs) {
-            List<Candidate> kept = topK(logProbs);
+        /** Step t: expand the beam by each open hypothesis's K most probable next tokens, one row per hypothesis. */
+        void step(int t, TopTokens[] rows) {
+            List<Candidate> kept = topK(rows);
             List<Open> next = new ArrayList<>(beamSize);
             for (Candidate c : kept) {
                 int[] prefix = beam.get(c.parent).prefix;
@@ -159,36 +159,14 @@ public final class BeamSearch {
             beam = t == maxLength || cannotImprove(next) ? List.of() : next;
         }
 
-        /**
-         * The K best expansions; a row's K best tokens suffice, since the K best overall are among them. A
-         * token that does not beat the row's K-th best so far is skipped on one comparison of doubles (the
-         * scan over the vocabulary is most of a beam step's Java time).
-         */
-        private List<Candidate> topK(double[][] logProbs) {
+        /** The K best expansions; a row's K best tokens suffice, since the K best overall are among them. */
+        private List<Candidate> topK(TopTokens[] rows) {
             List<Candidate> candidates = new ArrayList<>();
-            for (int r = 0; r < logProbs.length; r++) {
+            for (int r = 0; r < rows.length; r++) {
                 double base = beam.get(r).logProb;
-                Candidate[] best = new Candidate[Math.min(beamSize, logProbs[r].length)];
-                int size = 0;
-                double[] row = logProbs[r];
-                for (int token = 0; token < row.length; token++) {
-                    double logProb = base + row[token];
-                    if (size == best.length && !(logProb > best[size - 1].logProb)) {
-                        continue;             // same parent, later token: ranks after the K-th on a tie too
-                    }
-                    Candidate c = new Candidate(r, token, logProb);
-                    if (size < best.length) {
-                        best[size++] = c;
-                    } else {
-                        best[size - 1] = c;
-                    }
-                    for (int j = size - 1; j > 0 && Candidate.ORDER.compare(best[j], best[j - 1]) < 0; j--) {
-                        Candidate swap = best[j];
-                        best[j] = best[j - 1];
-                        best[j - 1] = swap;
-                    }
+                for (int j = 0; j < rows[r].size(); j++) {
+                    candidates.add(new Candidate(r, rows[r].tokens()[j], base + rows[r].logProbs()[j]));
                 }
-                candidates.addAll(Arrays.asList(best).subList(0, size));
             }
             candidates.sort(Candidate.ORDER);
             return candidates.subList(0, Math.min(beamSize, candidates.size()));

@@ -44,26 +44,27 @@ public interface StepModel {
          * @return one token id per pair
          */
         default int[] bestTokens(int[] sentences, int[][] prefixes, int... excluded) {
-            double[][] rows = logProbs(sentences, prefixes);
-            int[] best = new int[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                for (int token : excluded) {
-                    rows[i][token] = Double.NEGATIVE_INFINITY;
-                }
-                best[i] = argMax(rows[i]);
+            TopTokens[] top = topTokens(sentences, prefixes, 1, excluded);
+            int[] best = new int[top.length];
+            for (int i = 0; i < top.length; i++) {
+                best[i] = top[i].tokens()[0];
             }
             return best;
         }
 
-        /** The index of the largest value, the first of equal ones. */
-        private static int argMax(double[] values) {
-            int best = 0;
-            for (int j = 1; j < values.length; j++) {
-                if (values[j] > values[best]) {
-                    best = j;
-                }
+        /**
+         * The {@code k} most probable next tokens of each (sentence, prefix) pair with their log-probabilities
+         * (those of {@link #logProbs}), best first, the lower id first among equal values, none in
+         * {@code excluded}. Beam search asks only this: a row's k best tokens are the only ones that can enter
+         * a beam of k. By default, selected from {@link #logProbs}.
+         */
+        default TopTokens[] topTokens(int[] sentences, int[][] prefixes, int k, int... excluded) {
+            double[][] rows = logProbs(sentences, prefixes);
+            TopTokens[] top = new TopTokens[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                top[i] = TopTokens.of(rows[i], k, excluded);
             }
-            return best;
+            return top;
         }
 
         /** Releases cached state; the session is not used afterwards. Does nothing by default. */

@@ -1,6 +1,7 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.decode.StepModel;
+import org.attentionzoo.decode.TopTokens;
 import org.attentionzoo.util.DirectBuffers;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -10,6 +11,7 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -122,6 +124,23 @@ public final class IncrementalStepModel implements StepModel {
             return out;
         }
 
+        /**
+         * A row's k best tokens read from its logits in one pass (with the row's max), and log Σ_v exp(z_v − max)
+         * from ND4J (its exp is vectorised): log p = z − max − log Σ exp(z − max) for the k tokens only, where
+         * {@link #logProbs} normalises and copies all V of them.
+         */
+        @Override
+        public TopTokens[] topTokens(int[] sentences, int[][] prefixes, int k, int... excluded) {
+            TopTokens[] out = new TopTokens[sentences.length];
+            answer(sentences, prefixes, (result, members) -> {
+                TopTokens[] top = topOfRows(result, k, excluded);
+                for (int j = 0; j < top.length; j++) {
+                    out[members.get(j)] = top[j];
+                }
+            });
+            return out;
+        }
+
         /** Steps every (sentence, prefix) pair from its parent's state and hands each step's output to {@code reader}. */
         private void answer(int[] sentences, int[][] prefixes, Reader reader) {
             if (sentences.length != prefixes.length) {
@@ -224,10 +243,7 @@ public final class IncrementalStepModel implements StepModel {
         private static int[] argMaxRows(INDArray matrix, int[] excluded) {
             int n = (int) matrix.size(0);
             int v = (int) matrix.size(1);
-            boolean[] skip = new boolean[v];
-            for (int token : excluded) {
-                skip[token] = true;
-            }
+            boolean[] skip = TopTokens.skipped(v, excluded);
             int[] best = new int[n];
             if (!isDenseFloatRows(matrix)) {
                 double[][] rows = rows(matrix);
@@ -257,6 +273,42 @@ public final class IncrementalStepModel implements StepModel {
                 best[i] = Math.max(arg, 0);
             }
             return best;
+        }
+
+        private static TopTokens[] topOfRows(StepOutput result, int k, int[] excluded) {
+            INDArray z = result.scores();
+            int n = (int) z.size(0);
+            TopTokens[] top = new TopTokens[n];
+            if (result.normalised() || !isDenseFloatRows(z)) {
+                double[][] rows = rows(result.logProbs());
+                for (int i = 0; i < n; i++) {
+                    top[i] = TopTokens.of(rows[i], k, excluded);
+                }
+                return top;
+            }
+            int v = (int) z.size(1);
+            boolean[] skip = TopTokens.skipped(v, excluded);
+            FloatBuffer values = DirectBuffers.floats(z);
+            float[] max = new float[n];
+            TopTokens.Selection[] best = new TopTokens.Selection[n];
+            for (int i = 0; i < n; i++) {
+                best[i] = new TopTokens.Selection(k);
+                float m = Float.NEGATIVE_INFINITY;
+                for (int j = 0, at = i * v; j < v; j++, at++) {
+                    float x = values.get(at);
+                    m = Math.max(m, x);
+                    if (!skip[j]) {
+                        best[i].offer(j, x);
+                    }
+                }
+                max[i] = m;
+            }
+            INDArray shifted = z.subColumnVector(Nd4j.createFromArray(max).reshape(n, 1));
+            float[] sums = Transforms.exp(shifted, false).sum(1).toFloatVector();
+            for (int i = 0; i < n; i++) {
+                top[i] = best[i].result(-(max[i] + Math.log(sums[i])));
+            }
+            return top;
         }
 
         /** Whether {@code matrix} is float and its rows lie one after another in its memory. */

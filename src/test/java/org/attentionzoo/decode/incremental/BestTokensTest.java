@@ -2,6 +2,7 @@ package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.decode.StepModel;
+import org.attentionzoo.decode.TopTokens;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.RnnAttention;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,14 +13,15 @@ import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link IncrementalStepModel#start}'s {@code bestTokens}, which reads the argmax straight from the logits,
- * against the argmax of the same model's log-probabilities (another session, so neither shares a cache),
- * with and without excluded tokens, for one row, a few rows (the output layer's matrix-vector product) and
- * 20 rows (its transposed product, see {@link SoftmaxOutput}).
+ * {@link IncrementalStepModel#start}'s {@code bestTokens} and {@code topTokens}, which read the logits
+ * (argmax, and the k best normalised by the row's log Σ exp), against the same model's log-probabilities
+ * (another session, so neither shares a cache), with and without excluded tokens, for one row, a few rows
+ * (matrix-vector products, see {@link org.attentionzoo.util.DirectMatmul}) and 20 rows (one matrix product).
  */
 class BestTokensTest {
 
@@ -64,6 +66,38 @@ class BestTokensTest {
             }
         }
         assertTrue(changed > 0, "the exclusions changed some answers");
+    }
+
+    @Test
+    void topTokensAreTheBestLogProbabilitiesOfEachRow() {
+        ModelCard card = RnnAttention.builder().embeddingSize(6).hiddenSize(8).attentionSize(5).score("dot").build();
+        ComputationGraph graph = StepEquivalence.randomGraph(card, DataType.FLOAT, 4);
+        int[][] sources = new int[20][];
+        for (int i = 0; i < sources.length; i++) {
+            sources[i] = StepEquivalence.SOURCES[i % StepEquivalence.SOURCES.length];
+        }
+        for (int rows : new int[]{1, 5, 20}) {
+            int[][] batch = Arrays.copyOf(sources, rows);
+            int[] sentences = new int[rows];
+            int[][] prefixes = new int[rows][];
+            for (int i = 0; i < rows; i++) {
+                sentences[i] = i;
+                prefixes[i] = new int[]{Vocabulary.BOS_ID, 4 + i % 5};
+            }
+            int[] excluded = {Vocabulary.EOS_ID, 7};
+            try (StepModel.Session normalised = new IncrementalStepModel(new LuongAttentionSteps(card, graph)).start(batch);
+                 StepModel.Session fast = new IncrementalStepModel(new LuongAttentionSteps(card, graph)).start(batch)) {
+                double[][] logProbs = normalised.logProbs(sentences, prefixes);
+                TopTokens[] top = fast.topTokens(sentences, prefixes, 4, excluded);
+                for (int i = 0; i < rows; i++) {
+                    TopTokens expected = TopTokens.of(logProbs[i], 4, excluded);
+                    assertArrayEquals(expected.tokens(), top[i].tokens(), rows + " rows, row " + i);
+                    assertArrayEquals(expected.logProbs(), top[i].logProbs(), 1e-5, rows + " rows, row " + i);
+                    double total = Arrays.stream(logProbs[i]).map(Math::exp).sum();
+                    assertEquals(1.0, total, 1e-5, "the log-probabilities are normalised");
+                }
+            }
+        }
     }
 
     @Test
