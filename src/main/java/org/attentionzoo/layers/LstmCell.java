@@ -118,6 +118,25 @@ public final class LstmCell {
         for (int k = 1; k < inputs.length; k++) {
             DirectMatmul.mmulAdd(inputs[k], inputWeights[k], z);
         }
+        return recur(previous, z);
+    }
+
+    /**
+     * One step from an input product computed beforehand (for instance for every time step of a sequence in
+     * one matrix product): z = P + h_{t-1} R + b with P = x W.
+     *
+     * @param projected x W [rows, 4H] (any view; it is not changed)
+     */
+    public State stepFromProjection(State previous, INDArray projected) {
+        if (projected.rank() != 2 || projected.size(1) != 4L * hidden) {
+            throw new IllegalArgumentException("LSTM cell: the input product must be [rows, " + 4 * hidden + "]; got "
+                    + java.util.Arrays.toString(projected.shape()));
+        }
+        return recur(previous, projected.dup('c'));
+    }
+
+    /** The rest of a step from z = x W, which it overwrites: adds h R and b, then the gates. */
+    private State recur(State previous, INDArray z) {
         DirectMatmul.mmulAdd(previous.h(), recurrentWeights, z);                              // [rows, 4H]
         if (z.size(0) * hidden <= LOOP_GATES && floatRows(z) && floatRows(previous.h()) && floatRows(previous.c())
                 && bias.dataType() == DataType.FLOAT && DirectBuffers.contiguous(bias)) {

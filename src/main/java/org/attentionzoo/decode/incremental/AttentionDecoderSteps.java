@@ -12,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@link RnnAttention} with the attention inside the recurrence, the {@link AttentionDecoder} vertex (card
@@ -44,7 +45,7 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
     /** Luong input feeding: the previous attentional state h̃_{t−1}. */
     static final String FEED = "feed";
 
-    private final ComputationGraph graph;
+    private final Function<int[][], Map<String, INDArray>> encoder;
     private final String encoderStates;
     private final AttentionDecoder.Style style;
     private final TokenEmbedding embedding;
@@ -70,8 +71,8 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
             throw new IllegalArgumentException("the graph's \"" + RnnAttention.ATTENTION + "\" vertex is not an AttentionDecoder");
         }
         Map<String, INDArray> params = graph.getVertex(RnnAttention.ATTENTION).paramTable(false);
-        this.graph = graph;
         this.encoderStates = SourceAttention.encoderStatesVertex(graph);
+        this.encoder = RecurrentEncoder.forGraph(graph, card.encoderLayers(), GraphNames.CONTEXT, encoderStates);
         this.style = vertex.style();
         this.embedding = new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING);
         this.cell = new LstmCell(LstmCell.GateLayout.IFOG, params.get(AttentionDecoder.RECURRENT_WEIGHT_KEY),
@@ -86,7 +87,7 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
     /** @return the context c, the keys, prepared keys and source mask, one row per sentence */
     @Override
     public RowState encode(int[][] sources) {
-        Map<String, INDArray> pass = EncoderPass.run(graph, sources, GraphNames.CONTEXT, encoderStates);
+        Map<String, INDArray> pass = encoder.apply(sources);
         RowState.Builder encoded = RowState.builder(sources.length).put(GraphNames.CONTEXT, pass.get(GraphNames.CONTEXT));
         attention.putEncoded(encoded, pass.get(encoderStates), pass.get(EncoderPass.SOURCE_MASK));
         return encoded.build();

@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@link RnnAttention} with Luong's global attention after the decoder RNN (Luong, Pham and Manning 2015,
@@ -33,7 +34,7 @@ import java.util.Map;
  */
 public final class LuongAttentionSteps implements IncrementalDecoder {
 
-    private final ComputationGraph graph;
+    private final Function<int[][], Map<String, INDArray>> encoder;
     private final String encoderStates;
     private final TokenEmbedding embedding;
     private final DecoderLayers layers;
@@ -56,8 +57,8 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         if (!(graph.getConfiguration().getVertices().get(RnnAttention.ATTENTION) instanceof LuongAttention vertex)) {
             throw new IllegalArgumentException("the graph's \"" + RnnAttention.ATTENTION + "\" vertex is not LuongAttention");
         }
-        this.graph = graph;
         this.encoderStates = SourceAttention.encoderStatesVertex(graph);
+        this.encoder = RecurrentEncoder.forGraph(graph, card.encoderLayers(), GraphNames.CONTEXT, encoderStates);
         this.embedding = new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING);
         this.layers = new DecoderLayers(graph, card.decoderLayers());
         this.attention = new SourceAttention(vertex.scoreFunction(), graph);
@@ -68,7 +69,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
     /** @return the context c, the keys, prepared keys and source mask, one row per sentence */
     @Override
     public RowState encode(int[][] sources) {
-        Map<String, INDArray> pass = EncoderPass.run(graph, sources, GraphNames.CONTEXT, encoderStates);
+        Map<String, INDArray> pass = encoder.apply(sources);
         RowState.Builder encoded = RowState.builder(sources.length).put(GraphNames.CONTEXT, pass.get(GraphNames.CONTEXT));
         attention.putEncoded(encoded, pass.get(encoderStates), pass.get(EncoderPass.SOURCE_MASK));
         return encoded.build();

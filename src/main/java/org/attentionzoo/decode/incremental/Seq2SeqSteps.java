@@ -7,6 +7,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Map;
+import java.util.function.Function;
+
 /**
  * {@link Seq2Seq} (Cho et al. 2014; Sutskever et al. 2014) decoded one token at a time. The encoder runs
  * once ({@link #encode}) and yields the fixed context c, the top encoder layer's state at the last real
@@ -21,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Seq2SeqSteps implements IncrementalDecoder {
 
-    private final ComputationGraph graph;
+    private final Function<int[][], Map<String, INDArray>> encoder;
     private final TokenEmbedding embedding;
     private final DecoderLayers layers;
     private final SoftmaxOutput output;
@@ -36,7 +39,7 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
         if (!supports(card)) {
             throw new IllegalArgumentException("Seq2SeqSteps steps the seq2seq family, not " + card.family());
         }
-        this.graph = graph;
+        this.encoder = RecurrentEncoder.forGraph(graph, card.encoderLayers(), GraphNames.CONTEXT);
         this.embedding = new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING);
         this.layers = new DecoderLayers(graph, card.decoderLayers());
         this.output = new SoftmaxOutput(graph);
@@ -45,7 +48,7 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
     /** @return the context c [mb, h] under {@link GraphNames#CONTEXT} */
     @Override
     public RowState encode(int[][] sources) {
-        INDArray context = EncoderPass.run(graph, sources, GraphNames.CONTEXT).get(GraphNames.CONTEXT);
+        INDArray context = encoder.apply(sources).get(GraphNames.CONTEXT);
         return RowState.builder(sources.length).put(GraphNames.CONTEXT, context).build();
     }
 
