@@ -1,6 +1,8 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.layers.attention.AttentionScore;
+import org.attentionzoo.layers.attention.DotScore;
+import org.attentionzoo.layers.attention.GeneralScore;
 import org.attentionzoo.layers.attention.MaskedSoftmax;
 import org.attentionzoo.models.RnnAttention;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -34,6 +36,8 @@ final class SourceAttention {
 
     private final AttentionScore scorer;
     private final Map<String, INDArray> params;
+    /** Whether the score is q · (prepared key): Luong's dot and general ({@link OneQueryAttention} runs them). */
+    private final boolean dotProduct;
 
     /**
      * @param scorer the attention vertex's score function
@@ -42,6 +46,7 @@ final class SourceAttention {
     SourceAttention(AttentionScore scorer, ComputationGraph graph) {
         this.scorer = scorer;
         this.params = graph.getVertex(RnnAttention.ATTENTION).paramTable(false);
+        this.dotProduct = scorer instanceof DotScore || scorer instanceof GeneralScore;
     }
 
     /** The name of the vertex that feeds the attention its encoder states (its second input). */
@@ -69,6 +74,10 @@ final class SourceAttention {
      */
     INDArray context(INDArray query, RowState sources) {
         long rows = query.size(0);
+        if (dotProduct && OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), sources.get(KEYS),
+                sources.get(SOURCE_MASK))) {
+            return OneQueryAttention.context(query, sources.get(PREPARED_KEYS), sources.get(KEYS), sources.get(SOURCE_MASK), 1, 1.0);
+        }
         INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
         INDArray a = MaskedSoftmax.apply(e, sources.get(SOURCE_MASK));                                          // [rows, 1, tSrc]
         INDArray keys = sources.get(KEYS);

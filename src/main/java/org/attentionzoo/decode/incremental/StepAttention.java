@@ -1,13 +1,10 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.layers.transformer.MultiHeadAttention;
-import org.attentionzoo.util.DirectBuffers;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
@@ -78,82 +75,17 @@ final class StepAttention {
     INDArray attend(INDArray query, KeyValues memory, INDArray keyMask) {
         long n = query.size(0);
         INDArray projected = StepMath.linear(query, wQ, bQ);                            // [n, h·d_k]
-        if (StepMath.floatRows(projected) && denseFloat(memory.keys()) && denseFloat(memory.values())
-                && (keyMask == null || StepMath.floatRows(keyMask))) {
-            return StepMath.linear(headsOneQuery(projected, memory, keyMask), wO, bO);
+        INDArray perHead = projected.reshape('c', n * heads, dK);                     // row (i, j): q_ij
+        if (OneQueryAttention.applies(perHead, memory.keys(), memory.values(), keyMask)) {
+            INDArray concat = OneQueryAttention.context(perHead, memory.keys(), memory.values(), keyMask, (int) heads,
+                    1.0 / Math.sqrt(dK)).reshape('c', n, heads * dK);                     // Concat(head_1, …, head_h)
+            return StepMath.linear(concat, wO, bO);
         }
         INDArray q = splitHeads(projected, n, 1);                                       // [n, h, 1, d_k]
         INDArray weights = weights(q, memory.keys(), keyMask);                          // [n, h, 1, tK]
         INDArray heads4 = Nd4j.matmul(weights, memory.values());                        // [n, h, 1, d_k]
         INDArray concat = heads4.reshape('c', n, heads * dK);                           // [n, h·d_k]
         return StepMath.linear(concat, wO, bO);
-    }
-
-    /**
-     * Concat(head_1, …, head_h) for one query per row, as one loop over the arrays' memory: for row i and
-     * head j, the scores e_s = q_ij · k_ijs / √d_k over the visible keys s, a = softmax(e) (exp(e_s − max e)
-     * summed in double) and head_ij = Σ_s a_s v_ijs. A masked key gets weight 0, as in {@link #weights}.
-     * ND4J runs this as about ten operations on [n, h, 1, ·] arrays (batched products of one row each,
-     * masking, softmax), 13-20% of a Transformer decoding step at one row.
-     *
-     * @param q      the projected queries [n, h·d_k], dense rows
-     * @param memory keys and values [n, h, tK, d_k], dense row-major
-     * @return [n, h·d_k]
-     */
-    private INDArray headsOneQuery(INDArray q, KeyValues memory, INDArray keyMask) {
-        int n = (int) q.size(0);
-        int h = (int) heads;
-        int dk = (int) dK;
-        int t = (int) memory.length();
-        double scale = 1.0 / Math.sqrt(dK);
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, (long) h * dk}, 'c');
-        FloatBuffer qs = DirectBuffers.floats(q);
-        FloatBuffer ks = DirectBuffers.floats(memory.keys());
-        FloatBuffer vs = DirectBuffers.floats(memory.values());
-        FloatBuffer os = DirectBuffers.floats(out);
-        FloatBuffer mask = keyMask == null ? null : DirectBuffers.floats(keyMask);
-        double[] e = new double[t];
-        double[] head = new double[dk];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < h; j++) {
-                int qAt = (i * h + j) * dk;
-                int kvAt = (i * h + j) * t * dk;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int s = 0; s < t; s++) {
-                    if (mask != null && mask.get(i * t + s) == 0f) {
-                        e[s] = Double.NaN;                                        // masked: weight 0
-                        continue;
-                    }
-                    double dot = 0;
-                    for (int c = 0, k = kvAt + s * dk; c < dk; c++, k++) {
-                        dot += qs.get(qAt + c) * ks.get(k);
-                    }
-                    e[s] = dot * scale;
-                    max = Math.max(max, e[s]);
-                }
-                double sum = 0;
-                java.util.Arrays.fill(head, 0);
-                for (int s = 0; s < t; s++) {
-                    if (Double.isNaN(e[s])) {
-                        continue;
-                    }
-                    double a = Math.exp(e[s] - max);
-                    sum += a;
-                    for (int c = 0, v = kvAt + s * dk; c < dk; c++, v++) {
-                        head[c] += a * vs.get(v);
-                    }
-                }
-                for (int c = 0; c < dk; c++) {
-                    os.put(qAt + c, sum == 0 ? 0f : (float) (head[c] / sum));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Whether {@code a} is float, row-major and dense (element (i, j, …) where its shape says). */
-    private static boolean denseFloat(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && DirectBuffers.contiguous(a);
     }
 
     /**
