@@ -78,6 +78,19 @@ public record TopTokens(int[] tokens, double[] logProbs) {
             values[at] = value;
         }
 
+        /**
+         * The smallest value an offer must beat to be kept once k are kept (−∞ before): a caller may skip
+         * {@link #offer} for values not above it.
+         */
+        public double floor() {
+            return size == values.length ? values[size - 1] : Double.NEGATIVE_INFINITY;
+        }
+
+        /** Whether k values are kept. */
+        public boolean full() {
+            return size == values.length;
+        }
+
         /** The kept tokens, best first, with {@code shift} added to each value. */
         public TopTokens result(double shift) {
             double[] shifted = Arrays.copyOf(values, size);

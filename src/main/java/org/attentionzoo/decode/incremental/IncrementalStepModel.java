@@ -292,15 +292,22 @@ public final class IncrementalStepModel implements StepModel {
             float[] max = new float[n];
             TopTokens.Selection[] best = new TopTokens.Selection[n];
             for (int i = 0; i < n; i++) {
-                best[i] = new TopTokens.Selection(k);
+                TopTokens.Selection selection = new TopTokens.Selection(k);
                 float m = Float.NEGATIVE_INFINITY;
+                double floor = Double.NEGATIVE_INFINITY;
+                boolean full = false;
                 for (int j = 0, at = i * v; j < v; j++, at++) {
                     float x = values.get(at);
-                    m = Math.max(m, x);
-                    if (!skip[j]) {
-                        best[i].offer(j, x);
+                    if (x > m) {
+                        m = x;
+                    }
+                    if ((x > floor || !full) && !skip[j]) {                    // most tokens stop at the first test
+                        selection.offer(j, x);
+                        floor = selection.floor();
+                        full = selection.full();
                     }
                 }
+                best[i] = selection;
                 max[i] = m;
             }
             INDArray shifted = z.subColumnVector(Nd4j.createFromArray(max).reshape(n, 1));
