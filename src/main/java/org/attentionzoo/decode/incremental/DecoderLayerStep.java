@@ -94,13 +94,11 @@ final class DecoderLayerStep {
     record Result(INDArray output, KeyValues cache) {
     }
 
-    /** POST: LN(x + Sublayer(x)); PRE: x + Sublayer(LN(x)); LayerNorm gain/bias {@code ln + "g"}, {@code ln + "b"}. */
     private INDArray residual(INDArray x, String ln, UnaryOperator<INDArray> sublayer) {
-        return norm == NormPosition.POST ? layerNorm(x.add(sublayer.apply(x)), ln)
-                : x.add(sublayer.apply(layerNorm(x, ln)));
+        return StepMath.residual(norm, x, params, ln, sublayer);
     }
 
     private INDArray layerNorm(INDArray x, String ln) {
-        return StepMath.layerNorm(x, params.get(ln + "g"), params.get(ln + "b"));
+        return StepMath.layerNorm(x, params, ln);
     }
 }

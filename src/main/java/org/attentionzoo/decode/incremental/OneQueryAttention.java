@@ -34,20 +34,24 @@ final class OneQueryAttention {
 
     /**
      * @param queries        q [rows, d]
-     * @param keys           k, rows × tK × d values in that order (e.g. [n, h, tK, d_k] with rows = n·h)
-     * @param values         v, rows × tK × dV values
+     * @param keys           k, blocks × tK × d values in that order, one block per {@code queriesPerBlock}
+     *                       consecutive query rows (e.g. [n, h, tK, d_k]: blocks = n·h)
+     * @param values         v, blocks × tK × dV values
+     * @param queriesPerBlock how many consecutive query rows read one block of keys and values (1 for one query
+     *                       per row; T for all positions of a sequence attending to that sequence)
      * @param mask           [rows / rowsPerMaskRow, tK], 1 visible and 0 masked, or null when all are visible
      * @param rowsPerMaskRow how many consecutive rows share a mask row (the heads of one sentence)
      * @param scale          the factor on q · k (1/√d_k for the Transformer, 1 for Luong's dot and general)
      * @return the contexts [rows, dV]
      */
-    static INDArray context(INDArray queries, INDArray keys, INDArray values, INDArray mask, int rowsPerMaskRow,
-                            double scale) {
+    static INDArray context(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
+                            int rowsPerMaskRow, double scale) {
         int rows = (int) queries.size(0);
         int d = (int) queries.size(1);
-        int t = (int) (keys.length() / ((long) rows * d));
-        int dv = (int) (values.length() / ((long) rows * t));
-        if ((long) rows * t * d != keys.length() || (long) rows * t * dv != values.length()) {
+        int blocks = rows / queriesPerBlock;
+        int t = (int) (keys.length() / ((long) blocks * d));
+        int dv = (int) (values.length() / ((long) blocks * t));
+        if (rows % queriesPerBlock != 0 || (long) blocks * t * d != keys.length() || (long) blocks * t * dv != values.length()) {
             throw new IllegalArgumentException(rows + " queries of " + d + " do not match " + keys.length() + " key and "
                     + values.length() + " value entries");
         }
@@ -61,6 +65,7 @@ final class OneQueryAttention {
         double[] c = new double[dv];
         for (int r = 0; r < rows; r++) {
             int maskAt = (r / rowsPerMaskRow) * t;
+            int block = r / queriesPerBlock;
             double max = Double.NEGATIVE_INFINITY;
             for (int s = 0; s < t; s++) {
                 if (visible != null && visible.get(maskAt + s) == 0f) {
@@ -68,7 +73,7 @@ final class OneQueryAttention {
                     continue;
                 }
                 double dot = 0;
-                for (int j = 0, q = r * d, k = (r * t + s) * d; j < d; j++, q++, k++) {
+                for (int j = 0, q = r * d, k = (block * t + s) * d; j < d; j++, q++, k++) {
                     dot += qs.get(q) * ks.get(k);
                 }
                 e[s] = dot * scale;
@@ -82,7 +87,7 @@ final class OneQueryAttention {
                 }
                 double a = Math.exp(e[s] - max);
                 sum += a;
-                for (int j = 0, v = (r * t + s) * dv; j < dv; j++, v++) {
+                for (int j = 0, v = (block * t + s) * dv; j < dv; j++, v++) {
                     c[j] += a * vs.get(v);
                 }
             }

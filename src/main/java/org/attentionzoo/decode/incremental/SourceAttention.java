@@ -76,7 +76,8 @@ final class SourceAttention {
         long rows = query.size(0);
         if (dotProduct && OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), sources.get(KEYS),
                 sources.get(SOURCE_MASK))) {
-            return OneQueryAttention.context(query, sources.get(PREPARED_KEYS), sources.get(KEYS), sources.get(SOURCE_MASK), 1, 1.0);
+            return OneQueryAttention.context(query, sources.get(PREPARED_KEYS), sources.get(KEYS), 1, sources.get(SOURCE_MASK),
+                    1, 1.0);
         }
         INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
         INDArray a = MaskedSoftmax.apply(e, sources.get(SOURCE_MASK));                                          // [rows, 1, tSrc]

@@ -77,7 +77,7 @@ final class StepAttention {
         INDArray projected = StepMath.linear(query, wQ, bQ);                            // [n, h·d_k]
         INDArray perHead = projected.reshape('c', n * heads, dK);                     // row (i, j): q_ij
         if (OneQueryAttention.applies(perHead, memory.keys(), memory.values(), keyMask)) {
-            INDArray concat = OneQueryAttention.context(perHead, memory.keys(), memory.values(), keyMask, (int) heads,
+            INDArray concat = OneQueryAttention.context(perHead, memory.keys(), memory.values(), 1, keyMask, (int) heads,
                     1.0 / Math.sqrt(dK)).reshape('c', n, heads * dK);                     // Concat(head_1, …, head_h)
             return StepMath.linear(concat, wO, bO);
         }
@@ -85,6 +85,27 @@ final class StepAttention {
         INDArray weights = weights(q, memory.keys(), keyMask);                          // [n, h, 1, tK]
         INDArray heads4 = Nd4j.matmul(weights, memory.values());                        // [n, h, 1, d_k]
         INDArray concat = heads4.reshape('c', n, heads * dK);                           // [n, h·d_k]
+        return StepMath.linear(concat, wO, bO);
+    }
+
+    /**
+     * Self-attention of every position of each sequence over that sequence (the encoder's: no causal mask),
+     * for float arrays.
+     *
+     * @param x       the attention's input, [n·T, d_model], row (i, t) = position t of sequence i
+     * @param keyMask [n, T], 1 for real positions
+     * @return [n·T, d_model]
+     */
+    INDArray attendWithin(INDArray x, int n, int t, INDArray keyMask) {
+        KeyValues memory = keyValues(x.reshape('c', n, t, x.size(1)));                  // [n, h, T, d_k]
+        INDArray q = StepMath.linear(x, wQ, bQ).reshape('c', n, t, heads, dK).permute(0, 2, 1, 3).dup('c')
+                .reshape('c', n * heads * t, dK);                                       // row ((i, j), t)
+        if (!OneQueryAttention.applies(q, memory.keys(), memory.values(), keyMask)) {
+            throw new IllegalArgumentException("attendWithin reads float arrays; got " + x.dataType());
+        }
+        INDArray heads4 = OneQueryAttention.context(q, memory.keys(), memory.values(), t, keyMask, (int) heads * t,
+                1.0 / Math.sqrt(dK));                                                   // [n·h·T, d_k]
+        INDArray concat = heads4.reshape('c', n, heads, t, dK).permute(0, 2, 1, 3).dup('c').reshape('c', (long) n * t, heads * dK);
         return StepMath.linear(concat, wO, bO);
     }
 

@@ -2,6 +2,7 @@ package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.util.DirectMatmul;
 import org.attentionzoo.layers.transformer.FeedForwardActivation;
+import org.attentionzoo.layers.transformer.NormPosition;
 import org.attentionzoo.util.DirectBuffers;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,6 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Eager ND4J versions of the Transformer building blocks, on one position per row: x is [n, d] (row i =
@@ -88,6 +91,21 @@ final class StepMath {
     /** Whether {@code a} is a float matrix whose rows follow one another in memory. */
     static boolean floatRows(INDArray a) {
         return a.dataType() == DataType.FLOAT && DirectBuffers.denseRows(a);
+    }
+
+    /**
+     * A Transformer sub-layer with its residual connection and LayerNorm (gain/bias {@code ln + "g"},
+     * {@code ln + "b"} in {@code params}): POST: LN(x + Sublayer(x)); PRE: x + Sublayer(LN(x)).
+     */
+    static INDArray residual(NormPosition norm, INDArray x, Map<String, INDArray> params, String ln,
+                             UnaryOperator<INDArray> sublayer) {
+        return norm == NormPosition.POST ? layerNorm(x.add(sublayer.apply(x)), params, ln)
+                : x.add(sublayer.apply(layerNorm(x, params, ln)));
+    }
+
+    /** {@link #layerNorm} with the gain and bias {@code ln + "g"}, {@code ln + "b"} of a parameter table. */
+    static INDArray layerNorm(INDArray x, Map<String, INDArray> params, String ln) {
+        return layerNorm(x, params.get(ln + "g"), params.get(ln + "b"));
     }
 
     /** FFN(x) = act(x W_1 + b_1) W_2 + b_2 (Vaswani et al. 2017, eq. 2): [n, d_model] → [n, d_model]. */

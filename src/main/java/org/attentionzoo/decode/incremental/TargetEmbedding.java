@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The decoder's input at one position t, for one token per row: the target embedding (an
+ * A Transformer's input at one position t, for one token per row (the decoder's, or the encoder's with the
+ * source-side layers): the embedding (an
  * {@link TokenEmbedding}: row y of its table E) scaled by
  * √d_model, plus the position encoding of t (Vaswani et al. 2017, sections 3.4 and 3.5):
  * <pre>
@@ -68,7 +69,8 @@ final class TargetEmbedding {
         if (learnedPositions != null) {
             if (t >= positions.getMaxLength()) {
                 throw new IllegalArgumentException("the model has learned positions for " + positions.getMaxLength()
-                        + " target steps (BOS included); cannot decode step " + (t + 1) + ": limit the target length");
+                        + " steps (on the target side BOS included); position " + (t + 1) + " is beyond them: limit the"
+                        + " sequence length");
             }
             return learnedPositions.getRow(t, true);
         }

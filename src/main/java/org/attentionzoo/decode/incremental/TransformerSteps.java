@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Incremental decoding of a zoo Transformer ({@link org.attentionzoo.models.Transformer}, Vaswani et al. 2017):
@@ -23,7 +24,7 @@ import java.util.Map;
  * position, with eager ND4J operations on the graph's own parameters (read, as views, from its layers and
  * vertices) in the graph's data type.
  * <pre>
- *   encode:  e = Encoder(x)                       (the graph itself, {@link EncoderPass})
+ *   encode:  e = Encoder(x)                       ({@link TransformerEncoder}, or the graph itself for doubles)
  *            K_e^l = e W_K^{cross,l},  V_e^l = e W_V^{cross,l}     per decoder layer l, once per sentence
  *   step t:  h^0 = √d_model · E[y_t] + PE[t]
  *            h^l = DecoderLayer_l(h^{l-1}; cached self-attention keys/values of positions &lt; t; K_e^l, V_e^l)
@@ -49,9 +50,9 @@ public final class TransformerSteps implements IncrementalDecoder {
     /** State key of the position t of each row: the number of tokens fed so far. */
     public static final String POSITION = "position";
 
-    private final ComputationGraph graph;
     private final DataType type;
     private final String encoderOutput;
+    private final Function<int[][], Map<String, INDArray>> encoder;
     private final TargetEmbedding embedding;
     private final List<DecoderLayerStep> layers = new ArrayList<>();
     private final SoftmaxOutput output;
@@ -73,7 +74,6 @@ public final class TransformerSteps implements IncrementalDecoder {
             throw new IllegalArgumentException("TransformerSteps decodes the transformer family; card \"" + card.name()
                     + "\" is " + card.family());
         }
-        this.graph = graph;
         this.type = graph.params().dataType();
         Stack stack = Stack.of(graph, card.decoderLayers());
         for (int l = 0; l < card.decoderLayers(); l++) {
@@ -82,6 +82,7 @@ public final class TransformerSteps implements IncrementalDecoder {
                     graph.getVertex(name).paramTable(false)));
         }
         this.encoderOutput = stack.encoderOutput;
+        this.encoder = TransformerEncoder.forGraph(graph, encoderOutput);
         this.embedding = new TargetEmbedding(graph, GraphNames.TARGET_EMBEDDING, stack.targetPositions);
         this.output = new SoftmaxOutput(graph);
     }
@@ -135,7 +136,7 @@ public final class TransformerSteps implements IncrementalDecoder {
     /** The encoder output e from the graph, and per decoder layer the cross-attention's K_e and V_e. */
     @Override
     public RowState encode(int[][] sources) {
-        Map<String, INDArray> pass = EncoderPass.run(graph, sources, encoderOutput);
+        Map<String, INDArray> pass = encoder.apply(sources);
         INDArray e = pass.get(encoderOutput).castTo(type).permute(0, 2, 1);            // [mb, tSrc, d_model]
         RowState.Builder b = RowState.builder(sources.length).put(EncoderPass.SOURCE_MASK, pass.get(EncoderPass.SOURCE_MASK));
         for (int l = 0; l < layers.size(); l++) {
