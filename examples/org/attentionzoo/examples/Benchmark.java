@@ -155,8 +155,8 @@ public final class Benchmark {
     /**
      * Sentences per second, in batches; every batch decodes exactly (its longest reference + 1) steps, EOS being
      * forbidden ({@link #withoutEos}), as the peer's benchmark does, so the work does not depend on the weights.
-     * Tokenizing and id lookup happen before the clock starts, and the first batch is decoded once untimed
-     * (JIT compilation and ND4J's first-call setup).
+     * Tokenizing and id lookup happen before the clock starts, and every batch is decoded once untimed first
+     * (JIT compilation, workspaces), as a JMH warm-up would.
      */
     private static double decodeRate(TranslationModel model, List<SentencePair> pairs, int batch, int beam, boolean cached,
                                      int workers) {
@@ -173,24 +173,31 @@ public final class Benchmark {
                     .toArray(int[][]::new));
             limits.add(new LengthLimit(0, chunk.stream().mapToInt(p -> t.tokenize(p.target()).size() + 1).max().orElse(1)));
         }
-        for (int b = 0; b < sources.size(); b++) {                         // warm-up (JIT, workspaces), not timed
-            decode(steps, sources.get(b), limits.get(b), beam);
-        }
+        decodeAll(steps, sources, limits, batch, beam);                     // warm-up (JIT, workspaces), not timed
         long t0 = System.nanoTime();
-        for (int b = 0; b < sources.size(); b++) {
-            decode(steps, sources.get(b), limits.get(b), beam);
-        }
+        decodeAll(steps, sources, limits, batch, beam);
         return pairs.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** One batch, in as many shards as there are step models (as {@code Translator} decodes). */
-    private static void decode(List<StepModel> steps, int[][] sources, LengthLimit limit, int beam) {
-        if (beam == 1) {
-            Shards.decode(sources, steps, (model, shard) -> List.of(new GreedyDecoder(model, limit).decode(shard)));
+    /**
+     * Every batch, as {@code Translator} decodes them ({@link Shards#decodeBatches}: whole batches side by side,
+     * one per worker), except at batch 1: one sentence after another, as a user translating one sentence at a
+     * time would (its time is the latency of one sentence; a single sentence is not sharded).
+     */
+    private static void decodeAll(List<StepModel> steps, List<int[][]> sources, List<LengthLimit> limits, int batch,
+                                  int beam) {
+        if (batch == 1) {
+            for (int b = 0; b < sources.size(); b++) {
+                decode(steps.get(0), sources.get(b), limits.get(b), beam);
+            }
         } else {
-            Shards.decode(sources, steps, (model, shard) ->
-                    new BeamSearch(model, beam, 1, BeamSearch.DEFAULT_ALPHA, limit).search(shard));
+            Shards.decodeBatches(sources, steps, (model, b, shard) -> decode(model, shard, limits.get(b), beam));
         }
+    }
+
+    private static List<?> decode(StepModel model, int[][] sources, LengthLimit limit, int beam) {
+        return beam == 1 ? Arrays.asList(new GreedyDecoder(model, limit).decode(sources))
+                : new BeamSearch(model, beam, 1, BeamSearch.DEFAULT_ALPHA, limit).search(sources);
     }
 
     /** The model's step model with EOS made impossible, so that every hypothesis runs to the length limit. */

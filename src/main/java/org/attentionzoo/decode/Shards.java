@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -42,6 +43,44 @@ public final class Shards {
         List<R> out = new ArrayList<>(sources.length);
         results.forEach(out::addAll);
         return out;
+    }
+
+    /**
+     * {@code decode} applied to each of many batches, the results in the batches' order. With at least as many
+     * batches as models, each model's thread takes whole batches, one after another, while the other threads do
+     * the same ({@link Threads#parallel}); with fewer, each batch is sharded ({@link #decode}). Whole batches
+     * keep the matrix products at the batch's size and need no meeting point per batch: two luong-general
+     * batches of 64 side by side decoded 128 sentences per 6.2 ms step where two shards of one batch decoded 64
+     * per 4.3 ms (one batch of 64 alone: 6.1 ms; 2 cores).
+     *
+     * @param models one step model per thread, none used by another thread while this runs
+     * @param decode decodes batch b (or a shard of it) with a model; one result per source
+     * @return per batch, its results
+     */
+    public static <R> List<List<R>> decodeBatches(List<int[][]> batches, List<StepModel> models, BatchDecoder<R> decode) {
+        int k = models.size();
+        List<List<R>> results = new ArrayList<>(Collections.nCopies(batches.size(), null));
+        if (k <= 1 || batches.size() < k) {
+            for (int b = 0; b < batches.size(); b++) {
+                int batch = b;
+                results.set(b, decode(batches.get(b), models, (model, shard) -> decode.decode(model, batch, shard)));
+            }
+            return results;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Threads.parallel(k, s -> {
+            for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+                results.set(b, decode.decode(models.get(s), b, batches.get(b)));
+            }
+        });
+        return results;
+    }
+
+    /** Decodes batch {@code batch} of a {@link #decodeBatches} call, or a shard of it. */
+    @FunctionalInterface
+    public interface BatchDecoder<R> {
+        /** @return one result per source */
+        List<R> decode(StepModel model, int batch, int[][] sources);
     }
 
     /** Sentences [n·s/k, n·(s+1)/k) of n. */

@@ -88,25 +88,42 @@ public final class Translator {
             throw new IllegalArgumentException("an n-best list of " + n + " needs 1 <= n <= beam size "
                     + decoding.beamSize() + "; use Decoding.beam(k) with k >= " + n);
         }
-        List<List<Translation>> out = new ArrayList<>(sources.size());
+        List<List<String>> chunks = new ArrayList<>();
+        List<Encoded> encoded = new ArrayList<>();
         for (int start = 0; start < sources.size(); start += BATCH) {
-            out.addAll(translateChunk(sources.subList(start, Math.min(sources.size(), start + BATCH)), n));
+            List<String> chunk = sources.subList(start, Math.min(sources.size(), start + BATCH));
+            chunks.add(chunk);
+            encoded.add(encode(chunk));
+        }
+        List<List<List<int[]>>> decoded = Shards.decodeBatches(encoded.stream().map(Encoded::ids).toList(), stepModels,
+                (stepModel, chunk, ids) -> decode(stepModel, ids, n));
+        List<List<Translation>> out = new ArrayList<>(sources.size());
+        for (int c = 0; c < chunks.size(); c++) {
+            out.addAll(translations(chunks.get(c), encoded.get(c), decoded.get(c)));
         }
         return out;
     }
 
-    private List<List<Translation>> translateChunk(List<String> chunk, int n) {
+    /** A chunk's non-empty sources as ids, and their positions in the chunk. */
+    private record Encoded(int[][] ids, List<Integer> positions) {
+    }
+
+    private Encoded encode(List<String> chunk) {
         List<Integer> nonEmpty = new ArrayList<>();
-        List<int[]> encoded = new ArrayList<>();
+        List<int[]> ids = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
-            int[] ids = model.sourceVocab().encode(model.sourceTokenizer().tokenize(chunk.get(i)));
-            if (ids.length > 0) {
+            int[] sentence = model.sourceVocab().encode(model.sourceTokenizer().tokenize(chunk.get(i)));
+            if (sentence.length > 0) {
                 nonEmpty.add(i);
-                encoded.add(ids);
+                ids.add(sentence);
             }
         }
-        int[][] sourceIds = encoded.toArray(new int[0][]);
-        List<List<int[]>> decoded = decode(sourceIds, n);
+        return new Encoded(ids.toArray(new int[0][]), nonEmpty);
+    }
+
+    /** The translations of a chunk from its decoded outputs, with alignments when the model has attention. */
+    private List<List<Translation>> translations(List<String> chunk, Encoded encoded, List<List<int[]>> decoded) {
+        int[][] sourceIds = encoded.ids();
         List<int[]> flatSources = new ArrayList<>();                   // one row per output, for the alignments
         List<int[]> flatOutputs = new ArrayList<>();
         for (int k = 0; k < sourceIds.length; k++) {
@@ -123,30 +140,29 @@ public final class Translator {
             translations.add(List.of(new Translation(source, "", List.of(), null)));
         }
         int row = 0;
-        for (int k = 0; k < nonEmpty.size(); k++) {
-            String source = chunk.get(nonEmpty.get(k));
+        for (int k = 0; k < encoded.positions().size(); k++) {
+            String source = chunk.get(encoded.positions().get(k));
             List<String> sourceTokens = model.sourceTokenizer().tokenize(source);
             List<Translation> nBest = new ArrayList<>();
             for (int[] output : decoded.get(k)) {
                 nBest.add(translation(source, sourceTokens, output, weights, row++));
             }
-            translations.set(nonEmpty.get(k), List.copyOf(nBest));
+            translations.set(encoded.positions().get(k), List.copyOf(nBest));
         }
         return translations;
     }
 
     /**
-     * Per source its outputs (ids without BOS and EOS), best first: one when greedy. The sources are decoded
-     * in shards, one per step model.
+     * Per source its outputs (ids without BOS and EOS), best first: one when greedy, with one step model
+     * (chunks go to the step models' threads whole, or in shards when there are fewer chunks than step
+     * models: {@link Shards#decodeBatches}).
      */
-    private List<List<int[]>> decode(int[][] sourceIds, int n) {
+    private List<List<int[]>> decode(StepModel stepModel, int[][] sourceIds, int n) {
         if (decoding.beamSize() == 1) {
-            return Shards.decode(sourceIds, stepModels, (model, shard) -> Arrays.stream(
-                    new GreedyDecoder(model, decoding.limit()).decode(shard)).map(List::of).toList());
+            return Arrays.stream(new GreedyDecoder(stepModel, decoding.limit()).decode(sourceIds)).map(List::of).toList();
         }
-        return Shards.decode(sourceIds, stepModels, (model, shard) -> new BeamSearch(model, decoding.beamSize(), n,
-                decoding.alpha(), decoding.limit()).search(shard).stream()
-                .map(hypotheses -> hypotheses.stream().map(Hypothesis::tokens).toList()).toList());
+        return new BeamSearch(stepModel, decoding.beamSize(), n, decoding.alpha(), decoding.limit()).search(sourceIds)
+                .stream().map(hypotheses -> hypotheses.stream().map(Hypothesis::tokens).toList()).toList();
     }
 
     private Translation translation(String source, List<String> sourceTokens, int[] output, INDArray weights, int row) {

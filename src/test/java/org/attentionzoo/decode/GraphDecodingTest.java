@@ -200,4 +200,18 @@ class GraphDecodingTest {
         assertFalse(new Translator(model, Decoding.greedy().replaceUnk(true)).translate(sources.get(0)).tokens()
                 .contains(Vocabulary.UNK), "no <unk> is left");
     }
+
+    @Test
+    void translatingManyChunksSideBySideKeepsTheOrderAndTheOutputs() {
+        List<String> many = TASK.generate(150, 9).stream().map(SentencePair::source).toList();   // 3 chunks of <= 64
+        int[][] ids = many.stream().map(s -> model.sourceVocab().encode(model.sourceTokenizer().tokenize(s)))
+                .toArray(int[][]::new);
+        int[][] expected = new GreedyDecoder(model.graph(), LengthLimit.DEFAULT).decode(ids);
+        List<Translation> got = new Translator(model).translateAll(many);
+        assertEquals(many.size(), got.size());
+        for (int i = 0; i < many.size(); i++) {
+            assertEquals(many.get(i), got.get(i).source(), "order kept");
+            assertEquals(model.targetVocab().decode(expected[i]), got.get(i).tokens(), many.get(i));
+        }
+    }
 }

@@ -90,4 +90,33 @@ class ShardsTest {
                 }));
         assertEquals("broken shard", e.getMessage());
     }
+
+    @Test
+    void batchesGoWholeToTheModelsWhenThereAreEnoughElseInShards() {
+        List<StepModel> models = List.of(TableStepModel.random(2), TableStepModel.random(2));
+        List<int[][]> batches = List.of(sources(3), sources(5), sources(1), sources(4), sources(2));
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        Map<Integer, Set<Integer>> modelsOfBatch = new ConcurrentHashMap<>();
+        List<List<int[]>> out = Shards.decodeBatches(batches, models, (m, b, sources) -> {
+            calls.add(b + ":" + sources.length);
+            modelsOfBatch.computeIfAbsent(b, x -> ConcurrentHashMap.newKeySet()).add(models.indexOf(m));
+            return Arrays.asList(new GreedyDecoder(m, LengthLimit.DEFAULT).decode(sources));
+        });
+        assertEquals(Set.of("0:3", "1:5", "2:1", "3:4", "4:2"), new HashSet<>(calls), "every batch whole, once");
+        assertEquals(5, calls.size());
+        for (int b = 0; b < batches.size(); b++) {
+            int[][] expected = new GreedyDecoder(TableStepModel.random(2), LengthLimit.DEFAULT).decode(batches.get(b));
+            assertArrayEquals(expected, out.get(b).toArray(int[][]::new), "batch " + b + " in its place");
+            assertEquals(1, modelsOfBatch.get(b).size(), "one model per batch");
+        }
+
+        List<String> sharded = Collections.synchronizedList(new ArrayList<>());
+        List<List<int[]>> one = Shards.decodeBatches(List.<int[][]>of(sources(6)), models, (m, b, sources) -> {
+            sharded.add(b + ":" + sources.length);
+            return Arrays.asList(sources);
+        });
+        assertEquals(Set.of("0:3"), new HashSet<>(sharded), "a single batch in two shards of 3");
+        assertEquals(2, sharded.size());
+        assertEquals(6, one.get(0).size());
+    }
 }
