@@ -38,7 +38,7 @@ public final class IncrementalStepModel implements StepModel {
      * kept per thread and grows to the largest step seen.
      */
     static final String STEP_WORKSPACE = "attention-zoo-decoder-step";
-    private static final WorkspaceConfiguration STEP_MEMORY = WorkspaceConfiguration.builder()
+    static final WorkspaceConfiguration STEP_MEMORY = WorkspaceConfiguration.builder()
             .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
             .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 

@@ -15,10 +15,6 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -47,10 +43,8 @@ import java.util.function.Function;
  */
 final class RecurrentEncoder {
 
+    /** The encoder's temporaries live in this workspace (configured as the decoder step's). */
     private static final String WORKSPACE = "attention-zoo-encoder";
-    private static final WorkspaceConfiguration MEMORY = WorkspaceConfiguration.builder()
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
-            .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 
     /** One encoder layer: the forward LSTM, the backward one (null for a one-directional layer) and their W. */
     private record Layer(LstmCell forward, INDArray forwardW, LstmCell backward, INDArray backwardW) {
@@ -146,25 +140,17 @@ final class RecurrentEncoder {
      */
     Map<String, INDArray> run(int[][] sources) {
         int n = sources.length;
-        int[] lengths = new int[n];
-        int t = 1;
-        for (int i = 0; i < n; i++) {
-            if (sources[i].length == 0) {
-                throw new IllegalArgumentException("empty source sentence");
-            }
-            lengths[i] = sources[i].length;
-            t = Math.max(t, lengths[i]);
-        }
+        SourceBatch batch = SourceBatch.of(sources);
+        int[] lengths = batch.lengths();
+        int t = batch.padded();
         int[] ids = new int[n * t];
-        float[][] mask = new float[n][t];
         for (int i = 0; i < n; i++) {
             for (int s = 0; s < t; s++) {
                 ids[i * t + s] = s < lengths[i] ? sources[i][s] : Vocabulary.PAD_ID;
-                mask[i][s] = s < lengths[i] ? 1f : 0f;
             }
         }
         Map<String, INDArray> out = new LinkedHashMap<>();
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(MEMORY, WORKSPACE)) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(IncrementalStepModel.STEP_MEMORY, WORKSPACE)) {
             INDArray rows = embedding.lookup(ids);                                               // [n·T, e]
             INDArray x = rows.reshape('c', n, t, rows.size(1));
             for (Layer layer : layers) {
@@ -175,7 +161,7 @@ final class RecurrentEncoder {
             out.put(GraphNames.CONTEXT, last(x, lengths).detach());
             out.put(top, x.detach().permute(0, 2, 1));
         }
-        out.put(EncoderPass.SOURCE_MASK, Nd4j.createFromArray(mask));
+        out.put(EncoderPass.SOURCE_MASK, batch.mask());
         return out;
     }
 

@@ -7,10 +7,6 @@ import org.attentionzoo.models.GraphNames;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -35,10 +31,8 @@ final class TransformerEncoder {
     /** The largest batch this class encodes; larger ones go to the graph. */
     static final int MAX_SENTENCES = 4;
 
+    /** The encoder's temporaries live in this workspace (configured as the decoder step's). */
     private static final String WORKSPACE = "attention-zoo-transformer-encoder";
-    private static final WorkspaceConfiguration MEMORY = WorkspaceConfiguration.builder()
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
-            .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 
     private final TargetEmbedding embedding;
     private final List<EncoderLayerStep> layers;
@@ -87,22 +81,12 @@ final class TransformerEncoder {
      */
     Map<String, INDArray> run(int[][] sources) {
         int n = sources.length;
-        int[] lengths = new int[n];
-        int t = 1;
-        for (int i = 0; i < n; i++) {
-            if (sources[i].length == 0) {
-                throw new IllegalArgumentException("empty source sentence");
-            }
-            lengths[i] = sources[i].length;
-            t = Math.max(t, lengths[i]);
-        }
-        float[][] maskRows = new float[n][t];
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(maskRows[i], 0, lengths[i], 1f);
-        }
-        INDArray mask = Nd4j.createFromArray(maskRows);
+        SourceBatch batch = SourceBatch.of(sources);
+        int[] lengths = batch.lengths();
+        int t = batch.padded();
+        INDArray mask = batch.mask();
         Map<String, INDArray> out = new LinkedHashMap<>();
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(MEMORY, WORKSPACE)) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(IncrementalStepModel.STEP_MEMORY, WORKSPACE)) {
             INDArray[] positions = new INDArray[t];
             for (int s = 0; s < t; s++) {
                 int[] tokens = new int[n];

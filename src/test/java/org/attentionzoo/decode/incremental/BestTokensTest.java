@@ -29,10 +29,7 @@ class BestTokensTest {
     void bestTokensAreTheArgmaxOfTheLogProbabilities() {
         ModelCard card = RnnAttention.builder().embeddingSize(6).hiddenSize(8).attentionSize(5).score("general").build();
         ComputationGraph graph = StepEquivalence.randomGraph(card, DataType.FLOAT, 3);
-        int[][] sources = new int[20][];
-        for (int i = 0; i < sources.length; i++) {
-            sources[i] = StepEquivalence.SOURCES[i % StepEquivalence.SOURCES.length];
-        }
+        int[][] sources = twentySources();
         Random random = new Random(5);
         int changed = 0;
         for (int rows : new int[]{1, 5, 20}) {
@@ -72,10 +69,7 @@ class BestTokensTest {
     void topTokensAreTheBestLogProbabilitiesOfEachRow() {
         ModelCard card = RnnAttention.builder().embeddingSize(6).hiddenSize(8).attentionSize(5).score("dot").build();
         ComputationGraph graph = StepEquivalence.randomGraph(card, DataType.FLOAT, 4);
-        int[][] sources = new int[20][];
-        for (int i = 0; i < sources.length; i++) {
-            sources[i] = StepEquivalence.SOURCES[i % StepEquivalence.SOURCES.length];
-        }
+        int[][] sources = twentySources();
         for (int rows : new int[]{1, 5, 20}) {
             int[][] batch = Arrays.copyOf(sources, rows);
             int[] sentences = new int[rows];
@@ -107,6 +101,15 @@ class BestTokensTest {
         int[][] prefixes = {{Vocabulary.BOS_ID}, {Vocabulary.BOS_ID}};
         assertArrayEquals(new int[]{1, 2}, session.bestTokens(new int[]{0, 1}, prefixes), "first of equal values");
         assertArrayEquals(new int[]{3, 0}, session.bestTokens(new int[]{0, 1}, prefixes, 1, 2));
+    }
+
+    /** 20 ragged sentences: {@link StepEquivalence#SOURCES} over and over. */
+    private static int[][] twentySources() {
+        int[][] sources = new int[20][];
+        for (int i = 0; i < sources.length; i++) {
+            sources[i] = StepEquivalence.SOURCES[i % StepEquivalence.SOURCES.length];
+        }
+        return sources;
     }
 
     private static int argMax(double[] row, int[] excluded) {
