@@ -46,9 +46,10 @@ import java.util.Locale;
  * {@code --decode false} measures training only (the decoding columns print NaN).
  *
  * <p>Cores: one thread per ND4J operation (run it with {@code OMP_NUM_THREADS=1}) and {@code --workers} k
- * (default {@link Threads#workers()}: one per core) shards of every batch side by side, as {@code Trainer}
- * trains ({@link DataParallelGraph}) and {@code Translator} decodes ({@link Shards}); a batch of one sentence
- * is not sharded. Every decoding measurement first decodes all its batches once untimed (JIT compilation,
+ * (default {@link Threads#workers()}: one per core): training computes k shards of every batch side by side,
+ * as {@code Trainer} trains ({@link DataParallelGraph}); decoding gives each worker whole batches, as
+ * {@code Translator} decodes ({@link Shards#decodeBatches}), except at batch 1, decoded one sentence after
+ * another (its rate is the latency of one sentence). Every decoding measurement first decodes all its batches once untimed (JIT compilation,
  * workspaces), as a JMH warm-up would; the peer's Python benchmark has no warm-up and needs none.
  *
  * <pre>
