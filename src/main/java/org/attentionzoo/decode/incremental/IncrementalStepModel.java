@@ -116,9 +116,9 @@ public final class IncrementalStepModel implements StepModel {
         public int[] bestTokens(int[] sentences, int[][] prefixes, int... excluded) {
             int[] out = new int[sentences.length];
             answer(sentences, prefixes, (result, members) -> {
-                int[] best = argMaxRows(result.scores(), excluded);
+                TopTokens[] best = topOfRows(result, 1, excluded, false);
                 for (int j = 0; j < best.length; j++) {
-                    out[members.get(j)] = best[j];
+                    out[members.get(j)] = best[j].tokens()[0];
                 }
             });
             return out;
@@ -133,7 +133,7 @@ public final class IncrementalStepModel implements StepModel {
         public TopTokens[] topTokens(int[] sentences, int[][] prefixes, int k, int... excluded) {
             TopTokens[] out = new TopTokens[sentences.length];
             answer(sentences, prefixes, (result, members) -> {
-                TopTokens[] top = topOfRows(result, k, excluded);
+                TopTokens[] top = topOfRows(result, k, excluded, true);
                 for (int j = 0; j < top.length; j++) {
                     out[members.get(j)] = top[j];
                 }
@@ -236,51 +236,16 @@ public final class IncrementalStepModel implements StepModel {
         }
 
         /**
-         * The index of each row's largest value outside {@code excluded} (the first of equal ones), read
-         * straight from the memory of a dense row-major float matrix; a single pass over the [n, V] scores,
-         * where {@link #rows} writes a [n][V] double array.
+         * Each row's k best tokens outside {@code excluded}, read from the step's scores in one pass over a dense
+         * float matrix (with the row's max); as log-probabilities when {@code logProbs}, else as the scores
+         * themselves (their order is all greedy decoding needs).
          */
-        private static int[] argMaxRows(INDArray matrix, int[] excluded) {
-            int n = (int) matrix.size(0);
-            int v = (int) matrix.size(1);
-            boolean[] skip = TopTokens.skipped(v, excluded);
-            int[] best = new int[n];
-            if (!isDenseFloatRows(matrix)) {
-                double[][] rows = rows(matrix);
-                for (int i = 0; i < n; i++) {
-                    int arg = -1;
-                    for (int j = 0; j < v; j++) {
-                        if (!skip[j] && (arg < 0 || rows[i][j] > rows[i][arg])) {
-                            arg = j;
-                        }
-                    }
-                    best[i] = Math.max(arg, 0);
-                }
-                return best;
-            }
-            FloatBuffer values = DirectBuffers.floats(matrix);
-            for (int i = 0; i < n; i++) {
-                int at = i * v;
-                int arg = -1;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < v; j++) {
-                    float x = values.get(at + j);
-                    if (!skip[j] && (arg < 0 || x > max)) {
-                        max = x;
-                        arg = j;
-                    }
-                }
-                best[i] = Math.max(arg, 0);
-            }
-            return best;
-        }
-
-        private static TopTokens[] topOfRows(StepOutput result, int k, int[] excluded) {
+        private static TopTokens[] topOfRows(StepOutput result, int k, int[] excluded, boolean logProbs) {
             INDArray z = result.scores();
             int n = (int) z.size(0);
             TopTokens[] top = new TopTokens[n];
-            if (result.normalised() || !isDenseFloatRows(z)) {
-                double[][] rows = rows(result.logProbs());
+            if (!isDenseFloatRows(z)) {
+                double[][] rows = rows(logProbs ? result.logProbs() : z);
                 for (int i = 0; i < n; i++) {
                     top[i] = TopTokens.of(rows[i], k, excluded);
                 }
@@ -309,6 +274,12 @@ public final class IncrementalStepModel implements StepModel {
                 }
                 best[i] = selection;
                 max[i] = m;
+            }
+            if (!logProbs || result.normalised()) {
+                for (int i = 0; i < n; i++) {
+                    top[i] = best[i].result(0);
+                }
+                return top;
             }
             INDArray shifted = z.subColumnVector(Nd4j.createFromArray(max).reshape(n, 1));
             float[] sums = Transforms.exp(shifted, false).sum(1).toFloatVector();
