@@ -38,7 +38,7 @@ public interface StepModel {
          * The most probable next token for each (sentence, prefix) pair, the argmax of its {@link #logProbs}
          * row (the lowest id among equal values) over the tokens not in {@code excluded}. Greedy decoding asks
          * only this, so an implementation may skip normalising: the argmax of the logits is the argmax of
-         * the log-softmax. By default, the argmax of {@link #logProbs}.
+         * the log-softmax. By default, the best of {@link #topTokens}, which by default reads {@link #logProbs}.
          *
          * @param excluded token ids never returned (e.g. EOS while a minimum length is not reached)
          * @return one token id per pair

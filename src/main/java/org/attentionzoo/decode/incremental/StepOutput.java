@@ -25,7 +25,11 @@ public record StepOutput(INDArray scores, RowState state, boolean normalised) {
         return new StepOutput(logits, state, false);
     }
 
-    /** log p(y | prefix, source) per row, [rows, targetVocab]; normalises the logits in place. */
+    /**
+     * log p(y | prefix, source) per row, [rows, targetVocab]. Normalises the logits in place (no copy of the
+     * [rows, V] array); a second call normalises log-probabilities, which leaves them as they are but for
+     * rounding.
+     */
     public INDArray logProbs() {
         return normalised ? scores : SoftmaxOutput.logSoftmaxInPlace(scores);
     }
