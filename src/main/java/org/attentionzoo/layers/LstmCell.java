@@ -138,7 +138,8 @@ public final class LstmCell {
     /** The rest of a step from z = x W, which it overwrites: adds h R and b, then the gates. */
     private State recur(State previous, INDArray z) {
         DirectMatmul.mmulAdd(previous.h(), recurrentWeights, z);                              // [rows, 4H]
-        if (z.size(0) * hidden <= LOOP_GATES && floatRows(z) && floatRows(previous.h()) && floatRows(previous.c())
+        if (z.size(0) * hidden <= LOOP_GATES && DirectBuffers.floatRows(z) && DirectBuffers.floatRows(previous.h())
+                && DirectBuffers.floatRows(previous.c())
                 && bias.dataType() == DataType.FLOAT && DirectBuffers.contiguous(bias)) {
             return gatesInOneLoop(z, previous);
         }
@@ -199,9 +200,6 @@ public final class LstmCell {
         return 2.0 / (1.0 + Math.exp(-2.0 * x)) - 1.0;
     }
 
-    private static boolean floatRows(INDArray a) {
-        return a.dataType() == DataType.FLOAT && DirectBuffers.denseRows(a);
-    }
 
     /** Block k of the gates, as a new array. */
     private INDArray block(INDArray z, int k) {

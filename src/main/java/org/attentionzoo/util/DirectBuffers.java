@@ -1,5 +1,6 @@
 package org.attentionzoo.util;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.ByteBuffer;
@@ -30,6 +31,16 @@ public final class DirectBuffers {
      */
     public static boolean denseRows(INDArray matrix) {
         return matrix.rank() == 2 && matrix.stride(1) == 1 && (matrix.size(0) == 1 || matrix.stride(0) == matrix.size(1));
+    }
+
+    /** Whether {@code a} is a float matrix with {@link #denseRows}: what the zoo's loops over rows read. */
+    public static boolean floatRows(INDArray a) {
+        return a.dataType() == DataType.FLOAT && denseRows(a);
+    }
+
+    /** Whether {@code a} (any rank) is c-ordered and its elements follow one another: element (i, j, …) where its shape says. */
+    public static boolean denseRowMajor(INDArray a) {
+        return a.ordering() == 'c' && contiguous(a);
     }
 
     /** A float array's elements, from its first; the caller checks the type and {@link #contiguous}. */

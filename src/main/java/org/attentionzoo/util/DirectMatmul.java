@@ -56,7 +56,7 @@ public final class DirectMatmul {
      * @param into [n, m], updated in place and returned
      */
     public static INDArray mmulAdd(INDArray x, INDArray w, INDArray into) {
-        if (!direct(x, w) || !DirectBuffers.denseRows(into) || into.dataType() != DataType.FLOAT) {
+        if (!direct(x, w) || !DirectBuffers.floatRows(into)) {
             return into.addi(x.mmul(w));
         }
         product(rowMajor(x), w, into, 1f);

@@ -218,7 +218,7 @@ public final class IncrementalStepModel implements StepModel {
             int n = (int) matrix.size(0);
             int v = (int) matrix.size(1);
             double[][] out = new double[n][v];
-            if (isDenseFloatRows(matrix)) {
+            if (DirectBuffers.floatRows(matrix)) {
                 FloatBuffer values = DirectBuffers.floats(matrix);
                 for (int i = 0; i < n; i++) {
                     double[] row = out[i];
@@ -244,7 +244,7 @@ public final class IncrementalStepModel implements StepModel {
             INDArray z = result.scores();
             int n = (int) z.size(0);
             TopTokens[] top = new TopTokens[n];
-            if (!isDenseFloatRows(z)) {
+            if (!DirectBuffers.floatRows(z)) {
                 double[][] rows = rows(logProbs ? result.logProbs() : z);
                 for (int i = 0; i < n; i++) {
                     top[i] = TopTokens.of(rows[i], k, excluded);
@@ -289,10 +289,6 @@ public final class IncrementalStepModel implements StepModel {
             return top;
         }
 
-        /** Whether {@code matrix} is float and its rows lie one after another in its memory. */
-        private static boolean isDenseFloatRows(INDArray matrix) {
-            return matrix.dataType() == DataType.FLOAT && DirectBuffers.denseRows(matrix);
-        }
 
         /** The cached state of a prefix, rebuilt from BOS when it is not cached. */
         private Slot parentSlot(Key key) {

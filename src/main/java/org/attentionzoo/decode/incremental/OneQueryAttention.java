@@ -29,7 +29,7 @@ final class OneQueryAttention {
 
     /** Whether {@link #context} can read these arrays (float; rows, keys and values dense and row-major). */
     static boolean applies(INDArray queries, INDArray keys, INDArray values, INDArray mask) {
-        return floatRows(queries) && dense(keys) && dense(values) && (mask == null || floatRows(mask));
+        return DirectBuffers.floatRows(queries) && dense(keys) && dense(values) && (mask == null || DirectBuffers.floatRows(mask));
     }
 
     /**
@@ -98,11 +98,8 @@ final class OneQueryAttention {
         return out;
     }
 
-    private static boolean floatRows(INDArray a) {
-        return a.dataType() == DataType.FLOAT && DirectBuffers.denseRows(a);
-    }
 
     private static boolean dense(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && DirectBuffers.contiguous(a);
+        return a.dataType() == DataType.FLOAT && DirectBuffers.denseRowMajor(a);
     }
 }

@@ -195,7 +195,7 @@ final class RecurrentEncoder {
         int n = (int) x.size(0);
         int t = (int) x.size(1);
         int d = (int) x.size(2);
-        INDArray dense = DirectBuffers.contiguous(x) && x.ordering() == 'c' ? x : x.dup('c');
+        INDArray dense = DirectBuffers.denseRowMajor(x) ? x : x.dup('c');
         INDArray out = Nd4j.zeros(DataType.FLOAT, n, t, d);
         FloatBuffer in = DirectBuffers.floats(dense);
         FloatBuffer to = DirectBuffers.floats(out);
@@ -216,7 +216,7 @@ final class RecurrentEncoder {
         int n = (int) x.size(0);
         int t = (int) x.size(1);
         int d = (int) x.size(2);
-        INDArray dense = DirectBuffers.contiguous(x) && x.ordering() == 'c' ? x : x.dup('c');
+        INDArray dense = DirectBuffers.denseRowMajor(x) ? x : x.dup('c');
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, d}, 'c');
         FloatBuffer in = DirectBuffers.floats(dense);
         FloatBuffer to = DirectBuffers.floats(out);

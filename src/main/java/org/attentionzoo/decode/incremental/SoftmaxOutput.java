@@ -11,8 +11,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The zoo graphs' softmax output layer ({@link GraphNames#OUTPUT}, an {@code RnnOutputLayer}) at one step,
- * as logits z ({@link #logits}: greedy decoding needs only argmax_y z_y, the most probable token) or as
- * log-probabilities ({@link #logProbs}):
+ * as logits z ({@link #logits}: greedy decoding needs only argmax_y z_y, the most probable token), which
+ * {@link #logSoftmaxInPlace} turns into log-probabilities:
  * <pre>
  *   log p(y | ·) = log softmax(x W + b)_y = z_y − log Σ_v exp(z_v),   z = x W + b,  W [nIn, V],  b [1, V]
  * </pre>
@@ -34,14 +34,6 @@ final class SoftmaxOutput {
         }
         this.weights = graph.getLayer(GraphNames.OUTPUT).getParam(DefaultParamInitializer.WEIGHT_KEY);
         this.bias = graph.getLayer(GraphNames.OUTPUT).getParam(DefaultParamInitializer.BIAS_KEY);
-    }
-
-    /**
-     * @param x the output layer's input at one step, [rows, nIn]
-     * @return log-probabilities [rows, V]
-     */
-    INDArray logProbs(INDArray x) {
-        return logSoftmaxInPlace(logits(x));
     }
 
     /**

@@ -46,7 +46,7 @@ final class StepMath {
      * with eps = {@value #LAYER_NORM_EPS}, gain g and bias b [1, d].
      */
     static INDArray layerNorm(INDArray x, INDArray gain, INDArray bias) {
-        if (floatRows(x) && floatRows(gain) && floatRows(bias)) {
+        if (DirectBuffers.floatRows(x) && DirectBuffers.floatRows(gain) && DirectBuffers.floatRows(bias)) {
             return layerNormRows(x, gain, bias);
         }
         INDArray centred = x.subColumnVector(x.mean(true, 1));
@@ -88,10 +88,6 @@ final class StepMath {
         return y;
     }
 
-    /** Whether {@code a} is a float matrix whose rows follow one another in memory. */
-    static boolean floatRows(INDArray a) {
-        return a.dataType() == DataType.FLOAT && DirectBuffers.denseRows(a);
-    }
 
     /**
      * A Transformer sub-layer with its residual connection and LayerNorm (gain/bias {@code ln + "g"},
