@@ -16,8 +16,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 
 /**
@@ -48,20 +46,7 @@ public class GemmOutputLayer extends RnnOutputLayer {
      * DL4J's builder cannot build a subclass).
      */
     public static GemmOutputLayer of(RnnOutputLayer conf) {
-        GemmOutputLayer copy = new GemmOutputLayer();
-        try {
-            for (Class<?> c = RnnOutputLayer.class; c != Object.class; c = c.getSuperclass()) {
-                for (Field f : c.getDeclaredFields()) {
-                    if (!Modifier.isStatic(f.getModifiers())) {
-                        f.setAccessible(true);
-                        f.set(copy, f.get(conf));
-                    }
-                }
-            }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot copy the RnnOutputLayer configuration", e);
-        }
-        return copy;
+        return LayerRuntimes.copyConfiguration(conf, new GemmOutputLayer(), RnnOutputLayer.class);
     }
 
     @Override

@@ -5,10 +5,13 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Collection;
 
 /**
- * What a layer configuration's {@code instantiate} does to the runtime layer it creates, written once for
+ * Configuration copies for the zoo's subclasses of DL4J layers ({@link #copyConfiguration}), and
+ * what a layer configuration's {@code instantiate} does to the runtime layer it creates, written once for
  * the zoo's layers (DL4J's own configurations each repeat it): its index, its view of the network's flat
  * parameter array, the parameter table its initializer carves from that view, its configuration and,
  * where given, the training listeners.
@@ -38,5 +41,28 @@ public final class LayerRuntimes {
         layer.setParamTable(conf.initializer().init(nnConf, paramsView, initializeParams));
         layer.setConf(nnConf);
         return layer;
+    }
+
+    /**
+     * Copies every instance field that {@code type} and its superclasses declare from {@code source} into
+     * {@code target}: how the zoo's subclasses of DL4J configurations ({@link GemmOutputLayer}, {@link GemmLstm})
+     * take a configuration built by DL4J's builder, which cannot build a subclass.
+     *
+     * @return {@code target}
+     */
+    public static <C, T extends C> T copyConfiguration(C source, T target, Class<C> type) {
+        try {
+            for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (!Modifier.isStatic(f.getModifiers())) {
+                        f.setAccessible(true);
+                        f.set(target, f.get(source));
+                    }
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot copy the " + type.getSimpleName() + " configuration", e);
+        }
+        return target;
     }
 }

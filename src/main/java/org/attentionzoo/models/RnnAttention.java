@@ -1,6 +1,7 @@
 package org.attentionzoo.models;
 
 import org.attentionzoo.layers.BiLSTM;
+import org.attentionzoo.layers.GemmLstm;
 import org.attentionzoo.layers.SequenceReverse;
 import org.attentionzoo.layers.attention.AttentionDecoder;
 import org.attentionzoo.layers.attention.LuongAttention;
@@ -91,7 +92,7 @@ public final class RnnAttention {
             nIn = card.embeddingSize() + h;
             for (int i = 0; i < card.decoderLayers(); i++) {
                 String name = decoderLayer(i);
-                g.addLayer(name, new LSTM.Builder().nIn(nIn).nOut(h).activation(Activation.TANH).build(),
+                g.addLayer(name, lstm(nIn, h),
                         ZooGraphs.dropout(g, name, below, card));
                 below = name;
                 nIn = h;
@@ -124,8 +125,9 @@ public final class RnnAttention {
         g.addVertex(name, new MergeVertex(), name + "_fwd", name + "_bwd_reversed");
     }
 
+    /** DL4J's LSTM, trained by {@link GemmLstm}. */
     private static Layer lstm(int nIn, int nOut) {
-        return new LSTM.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build();
+        return GemmLstm.of(new LSTM.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build());
     }
 
     private static Layer encoderLayer(ModelCard card, int nIn) {
@@ -134,7 +136,8 @@ public final class RnnAttention {
             case LSTM:
                 return lstm(nIn, h);
             case BILSTM_BUILTIN:
-                return new Bidirectional(Bidirectional.Mode.CONCAT, lstm(nIn, h / 2));
+                return new Bidirectional(Bidirectional.Mode.CONCAT,                  // DL4J's own, for comparison
+                        new LSTM.Builder().nIn(nIn).nOut(h / 2).activation(Activation.TANH).build());
             case BILSTM_GRAPH:
                 throw new IllegalStateException("bilstm-graph is several vertices, see bidirectional()");
             case BILSTM:

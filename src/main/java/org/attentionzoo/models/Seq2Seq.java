@@ -1,6 +1,7 @@
 package org.attentionzoo.models;
 
 import org.attentionzoo.layers.GRU;
+import org.attentionzoo.layers.GemmLstm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -59,11 +60,11 @@ public final class Seq2Seq {
         return g.build();
     }
 
-    /** One recurrent layer of the card's cell type: DL4J's LSTM, or our SameDiff {@link GRU}. */
+    /** One recurrent layer of the card's cell type: DL4J's LSTM (trained by {@link GemmLstm}), or our SameDiff {@link GRU}. */
     static Layer rnn(ModelCard card, int nIn) {
         switch (card.cell()) {
             case LSTM:
-                return new LSTM.Builder().nIn(nIn).nOut(card.hiddenSize()).activation(Activation.TANH).build();
+                return GemmLstm.of(new LSTM.Builder().nIn(nIn).nOut(card.hiddenSize()).activation(Activation.TANH).build());
             case GRU:
                 return new GRU.Builder().nIn(nIn).nOut(card.hiddenSize()).build();
             default:
