@@ -1,9 +1,11 @@
 package org.attentionzoo.layers;
 
 import org.attentionzoo.optim.LabelSmoothedCrossEntropy;
+import org.attentionzoo.util.NumericBuffer;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -11,6 +13,7 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.util.TimeSeriesUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,6 +35,13 @@ import java.util.Collection;
  * backward pass: DL4J's ComputationGraph back-propagates the output layer and then asks it for the score,
  * which DL4J's layer computes by running x W + b and the softmax again. This one keeps the score the loss
  * computed with the gradient and returns it while the layer's input, labels and mask hold the same values.
+ *
+ * <p>Third, the backward pass of a training step multiplies only the time steps the label mask keeps (mask ≠ 0):
+ * their rows of x and of the labels are gathered into a batch of one-step sequences, DL4J's backward pass runs
+ * on those, and dL/dx is scattered back, zero at the masked steps. A masked step adds nothing to the loss, to
+ * dW or to db (DL4J's losses multiply its gradient by the mask), so the results are the same; the products
+ * z = x W + b, dW = xᵀ dz and dx = dz Wᵀ, the largest of an RNN training step, shrink with the padding (about a
+ * fifth of the target positions in length-bucketed batches of the en-fr corpus).
  *
  * <p>Build it from a configured RnnOutputLayer: {@code GemmOutputLayer.of(new RnnOutputLayer.Builder()…build())}.
  */
@@ -74,7 +84,27 @@ public class GemmOutputLayer extends RnnOutputLayer {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             forgetBackpropScore();
-            Pair<Gradient, INDArray> result = super.backpropGradient(epsilon, workspaceMgr);
+            int[] kept = keptSteps();
+            Pair<Gradient, INDArray> result;
+            if (kept == null) {
+                result = super.backpropGradient(epsilon, workspaceMgr);
+            } else {
+                INDArray fullInput = input;
+                INDArray fullLabels = labels;
+                INDArray fullMask = maskArray;
+                try {
+                    input = asOneStepSequences(fullInput, kept);
+                    labels = asOneStepSequences(fullLabels, kept);
+                    INDArray mask = Nd4j.pullRows(fullMask, 1, kept);
+                    maskArray = mask.minNumber().doubleValue() == 1.0 && mask.maxNumber().doubleValue() == 1.0 ? null : mask;
+                    Pair<Gradient, INDArray> compact = super.backpropGradient(epsilon, workspaceMgr);
+                    result = new Pair<>(compact.getFirst(), scatter(compact.getSecond(), kept, fullInput, workspaceMgr));
+                } finally {
+                    input = fullInput;
+                    labels = fullLabels;
+                    maskArray = fullMask;
+                }
+            }
             if (layerConf().getLossFn() instanceof LabelSmoothedCrossEntropy loss) {
                 backpropScore = loss.lastGradientScore();
                 scoredInput = input;
@@ -82,6 +112,60 @@ public class GemmOutputLayer extends RnnOutputLayer {
                 scoredMask = maskArray;
             }
             return result;
+        }
+
+        /**
+         * The rows (b + mb · t, DL4J's order for a time series flattened to rows) of the time steps the label
+         * mask keeps, or null to use every row: no per-step mask, none masked, or not the NCW time series this
+         * layer gathers.
+         */
+        private int[] keptSteps() {
+            if (maskArray == null || maskArray.size(1) != 1 || input == null || input.rank() != 3
+                    || labels == null || labels.rank() != 3 || layerConf().getRnnDataFormat() != RNNFormat.NCW
+                    || maskArray.length() != input.size(0) * input.size(2)) {
+                return null;
+            }
+            double[] mask = maskArray.castTo(DataType.DOUBLE).data().asDouble();
+            int n = 0;
+            for (double m : mask) {
+                n += m != 0 ? 1 : 0;
+            }
+            if (n == mask.length || n == 0) {
+                return null;
+            }
+            int[] kept = new int[n];
+            for (int i = 0, k = 0; i < mask.length; i++) {
+                if (mask[i] != 0) {
+                    kept[k++] = i;
+                }
+            }
+            return kept;
+        }
+
+        /** The kept rows of a time series [mb, size, T] as {@code kept.length} sequences of one step: [n, size, 1]. */
+        private static INDArray asOneStepSequences(INDArray series, int[] kept) {
+            INDArray rows = Nd4j.pullRows(TimeSeriesUtils.reshape3dTo2d(series), 1, kept);   // [n, size]
+            return rows.reshape(rows.ordering(), rows.size(0), rows.size(1), 1);
+        }
+
+        /** dL/dx [mb, nIn, T] from the kept steps' [n, nIn, 1]: zero at the masked steps. */
+        private static INDArray scatter(INDArray compact, int[] kept, INDArray input, LayerWorkspaceMgr workspaceMgr) {
+            long mb = input.size(0);
+            int nIn = (int) input.size(1);
+            long steps = input.size(2);
+            // [T, nIn, mb] row-major is [mb, nIn, T] column-major, the layout DL4J's layers return
+            INDArray full = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, compact.dataType(), new long[]{steps, nIn, mb}, 'c');
+            INDArray rows = compact.reshape(compact.size(0), nIn).dup('c');
+            NumericBuffer from = NumericBuffer.of(rows);
+            NumericBuffer to = NumericBuffer.of(full);
+            for (int i = 0; i < kept.length; i++) {
+                long b = kept[i] % mb;
+                long t = kept[i] / mb;
+                for (int k = 0; k < nIn; k++) {
+                    to.set((int) ((t * nIn + k) * mb + b), from.get(i * nIn + k));
+                }
+            }
+            return full.permute(2, 1, 0);
         }
 
         /**
