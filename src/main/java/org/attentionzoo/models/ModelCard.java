@@ -55,7 +55,7 @@ public final class ModelCard {
         /** DL4J's built-in {@code Bidirectional(LSTM)}, for comparison. */
         BILSTM_BUILTIN,
         /**
-         * A bidirectional LSTM assembled from graph vertices: two built-in LSTM layers, the second reading
+         * A bidirectional LSTM assembled from graph vertices: two built-in LSTM layers (run by {@code GemmLstm}), the second reading
          * the source reversed within each sentence's real length ({@code SequenceReverse}: DL4J's
          * {@code ReverseTimeSeriesVertex} with a faster copy).
          */

@@ -26,7 +26,7 @@ import static org.attentionzoo.models.GraphNames.*;
  *                                        last real step ─ repeat over target ─┐ │              │
  * target_in ─ embedding ───────────────────────────────────────────────── merge ─ decoder LSTM × L ─ attention ─ softmax
  * </pre>
- * The shipped cards use encoder {@code bilstm-graph}: two DL4J LSTM layers, the backward one reading each
+ * The shipped cards use encoder {@code bilstm-graph}: two DL4J LSTM layers (run by {@link GemmLstm}), the backward one reading each
  * sentence reversed within its real length ({@link SequenceReverse}), so it starts at the last
  * real token. Encoder {@code bilstm} (the default of a card that names none, so older models load as
  * they were saved) is our SameDiff {@link BiLSTM}, equivalent, but its native memory grows by several MB
