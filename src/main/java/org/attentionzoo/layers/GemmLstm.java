@@ -236,11 +236,12 @@ public class GemmLstm extends LSTM {
             NumericBuffer cells = NumericBuffer.of(s.cells);
             NumericBuffer dh = NumericBuffer.of(eps);
             double[] dc = new double[mb * s.size];     // dL/dc_t
+            double[] db = new double[4 * s.size];      // Σ dz, summed as the loop goes
             for (int t = s.steps - 1; t >= 0; t--) {
                 if (t < s.steps - 1) {
                     DirectMatmul.mmulAdd(s.rows(dz, t + 1), rT, s.rows(eps, t));       // + dz_{t+1} Rᵀ
                 }
-                backwardStep(s, t, gates, cells, dh, dc);
+                backwardStep(s, t, gates, cells, dh, dc, db);
             }
             INDArray inputGrad = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
             INDArray recurrentGrad = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
@@ -248,7 +249,7 @@ public class GemmLstm extends LSTM {
             INDArray previousHidden = s.hidden.get(interval(0, (long) s.steps * mb), all());
             Nd4j.gemm(s.x, dz, inputGrad, true, false, 1.0, 0.0);                       // Σ_t x_tᵀ dz_t
             Nd4j.gemm(previousHidden, dz, recurrentGrad, true, false, 1.0, 0.0);         // Σ_t h_{t−1}ᵀ dz_t
-            biasGrad.assign(dz.sum(true, 0).reshape(biasGrad.shape()));
+            biasGrad.assign(Nd4j.createFromArray(db).castTo(type).reshape(biasGrad.shape()));
             INDArray dx = DirectMatmul.mmul(dz, w.transpose());                          // [T · mb, nIn]
             INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type,
                     new long[]{mb, input.size(1), s.steps}, 'f');
@@ -262,10 +263,10 @@ public class GemmLstm extends LSTM {
 
         /**
          * dz_t from dL/dh_t (in {@code dh}, rows of step t) and dL/dc_t (in {@code dc}, replaced by dL/dc_{t−1}),
-         * written over step t's gates.
+         * written over step t's gates and added to {@code db}.
          */
         private static void backwardStep(Sequence s, int t, NumericBuffer gates, NumericBuffer cells,
-                                         NumericBuffer dh, double[] dc) {
+                                         NumericBuffer dh, double[] dc, double[] db) {
             int h = s.size;
             for (int r = 0; r < s.mb; r++) {
                 int row = t * s.mb + r;
@@ -282,10 +283,18 @@ public class GemmLstm extends LSTM {
                     double dOut = m * dh.get(row * h + j);
                     double dCell = dOut * o * (1 - tanhC * tanhC) + m * dc[r * h + j];   // dc̃
                     dc[r * h + j] = dCell * f;                                          // dc_{t−1}
-                    gates.set(z + j, dCell * i * (1 - g * g));
-                    gates.set(z + h + j, dCell * cPrev * f * (1 - f));
-                    gates.set(z + 2 * h + j, dOut * tanhC * o * (1 - o));
-                    gates.set(z + 3 * h + j, dCell * g * i * (1 - i));
+                    double dzG = dCell * i * (1 - g * g);
+                    double dzF = dCell * cPrev * f * (1 - f);
+                    double dzO = dOut * tanhC * o * (1 - o);
+                    double dzI = dCell * g * i * (1 - i);
+                    gates.set(z + j, dzG);
+                    gates.set(z + h + j, dzF);
+                    gates.set(z + 2 * h + j, dzO);
+                    gates.set(z + 3 * h + j, dzI);
+                    db[j] += dzG;
+                    db[h + j] += dzF;
+                    db[2 * h + j] += dzO;
+                    db[3 * h + j] += dzI;
                 }
             }
         }
