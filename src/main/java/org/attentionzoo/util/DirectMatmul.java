@@ -19,8 +19,9 @@ import java.nio.FloatBuffer;
  * and 43 µs (five sgemv calls); at 16 rows and more one sgemm is as fast as or faster than {@code mmul}
  * ([32, 256] x [256, 8000]: 1.5 ms vs 2.3 ms).
  *
- * <p>Float arrays whose rows (x) and whose rows or columns (W) lie contiguously in memory go this way; any
- * other array (doubles, strided views) goes to ND4J's {@code mmul}, so the result is always x W.
+ * <p>Float arrays whose rows (x) and whose rows or columns (W) lie contiguously in memory go this way (W's
+ * columns may be spaced further apart than its height, as in a block of rows of a column-major matrix); any
+ * other array (doubles, other strided views) goes to ND4J's {@code mmul}, so the result is always x W.
  */
 public final class DirectMatmul {
 
@@ -82,7 +83,7 @@ public final class DirectMatmul {
         FloatBuffer ws = DirectBuffers.floats(w);
         FloatBuffer os = DirectBuffers.floats(out);
         int ldx = n == 1 ? k : (int) x.stride(0);
-        int ldw = wColumns ? k : m;
+        int ldw = wColumns ? (m == 1 ? k : (int) w.stride(1)) : m;
         if (n < GEMV_ROWS) {
             for (int i = 0; i < n; i++) {
                 FloatBuffer xi = xs.position(i * ldx).slice();
@@ -104,8 +105,8 @@ public final class DirectMatmul {
         return x.stride(1) == 1 && (x.size(0) == 1 || x.stride(0) >= x.size(1)) ? x : x.dup('c');
     }
 
-    /** Whether each column is contiguous and the columns follow one another. */
+    /** Whether each column is contiguous, the next one at least a column's height further on. */
     private static boolean columnMajor(INDArray a) {
-        return a.stride(0) == 1 && (a.size(1) == 1 || a.stride(1) == a.size(0)) && a.size(0) > 1;
+        return a.stride(0) == 1 && (a.size(1) == 1 || a.stride(1) >= a.size(0)) && a.size(0) > 1;
     }
 }

@@ -63,6 +63,20 @@ class DirectMatmulTest {
         assertProduct(one, rowView, DirectMatmul.mmul(one, rowView));
     }
 
+    /** A block of rows of a column-major W (columns further apart than its height), as a decoder's split input. */
+    @Test
+    void rowBlocksOfAColumnMajorMatrix() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray full = Nd4j.randn(DataType.FLOAT, 30, 40).dup('f');
+        for (long[] block : new long[][]{{0, 12}, {12, 30}, {5, 6}}) {
+            INDArray w = full.get(NDArrayIndex.interval(block[0], block[1]), NDArrayIndex.all());
+            for (int rows : new int[]{1, 7, 33}) {
+                INDArray x = Nd4j.randn(DataType.FLOAT, rows, w.size(0));
+                assertProduct(x, w, DirectMatmul.mmul(x, w));
+            }
+        }
+    }
+
     @Test
     void doublesGoThroughNd4j() {
         INDArray x = Nd4j.randn(DataType.DOUBLE, 4, 6);

@@ -4,12 +4,14 @@ import org.attentionzoo.layers.GRU;
 import org.attentionzoo.layers.GruCell;
 import org.attentionzoo.layers.LstmCell;
 import org.attentionzoo.models.GraphNames;
+import org.attentionzoo.util.DirectMatmul;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.LSTMParamInitializer;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The stacked decoder RNN of the RNN families, layers {@link GraphNames#decoderLayer decoder_0 …
@@ -23,11 +25,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * with zero initial states, as the layers start every sequence. Dropout layers between them are the
  * identity at inference and are skipped. The state of layer l is kept as {@code h<l>} (and {@code c<l>} for
  * an LSTM), each [rows, H].
+ *
+ * <p>When the decoder input ends in columns that stay the same for a sentence at every step (the fixed context
+ * c of x_t = [E y_{t−1} ; c]), a first LSTM layer's product splits as x_t W = (E y_{t−1}) W_head + c W_tail:
+ * {@link #fixedInputProduct} computes c W_tail once per sentence, and {@link #step(INDArray, INDArray, RowState,
+ * RowState.Builder)} multiplies only the varying columns at each step.
  */
 final class DecoderLayers {
 
     private final LstmCell[] lstm;
     private final GruCell[] gru;
+    /** The first layer's input weights W [nIn, 4H] when it is an LSTM, else null. */
+    private final INDArray firstInputWeights;
 
     /** @param count the number of decoder layers (the card's decoderLayers) */
     DecoderLayers(ComputationGraph graph, int count) {
@@ -56,6 +65,39 @@ final class DecoderLayers {
                         + "; only DL4J's LSTM and the zoo's GRU can be stepped");
             }
         }
+        firstInputWeights = count > 0 && lstm[0] != null
+                ? graph.getLayer(GraphNames.decoderLayer(0)).getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY) : null;
+    }
+
+    /**
+     * c W_tail: the first layer's input product for the last {@code fixed.size(1)} columns of its input, or null
+     * when the first layer is not an LSTM (then {@link #step(INDArray, RowState, RowState.Builder)} takes the
+     * whole input).
+     *
+     * @param fixed [rows, width], the same at every step of a row's sentence
+     * @return [rows, 4H]
+     */
+    INDArray fixedInputProduct(INDArray fixed) {
+        if (firstInputWeights == null) {
+            return null;
+        }
+        long nIn = firstInputWeights.size(0);
+        return DirectMatmul.mmul(fixed, firstInputWeights.get(NDArrayIndex.interval(nIn - fixed.size(1), nIn), NDArrayIndex.all()));
+    }
+
+    /**
+     * Every layer one step, the first from x = [varying ; fixed] given the fixed columns' product
+     * ({@link #fixedInputProduct}): z = varying W_head + (fixed W_tail) + h R + b.
+     *
+     * @param varying      the input columns that change from step to step, [rows, nIn − width]
+     * @param fixedProduct {@link #fixedInputProduct} of the rows' fixed columns, [rows, 4H]
+     */
+    INDArray step(INDArray varying, INDArray fixedProduct, RowState previous, RowState.Builder next) {
+        INDArray head = firstInputWeights.get(NDArrayIndex.interval(0, varying.size(1)), NDArrayIndex.all());
+        INDArray projected = DirectMatmul.mmul(varying, head).addi(fixedProduct);
+        LstmCell.State s = lstm[0].stepFromProjection(new LstmCell.State(previous.get(h(0)), previous.get(c(0))), projected);
+        next.put(h(0), s.h()).put(c(0), s.c());
+        return stepFrom(1, s.h(), previous, next);
     }
 
     /** The zero states of every layer, for {@code rows} rows. */
@@ -79,8 +121,12 @@ final class DecoderLayers {
      * @return the top layer's output h^{L−1}_t [rows, H]
      */
     INDArray step(INDArray x, RowState previous, RowState.Builder next) {
-        INDArray below = x;
-        for (int l = 0; l < lstm.length; l++) {
+        return stepFrom(0, x, previous, next);
+    }
+
+    /** Layers {@code first} … L−1 one step, from the input {@code below} of layer {@code first}. */
+    private INDArray stepFrom(int first, INDArray below, RowState previous, RowState.Builder next) {
+        for (int l = first; l < lstm.length; l++) {
             if (lstm[l] != null) {
                 LstmCell.State s = lstm[l].step(new LstmCell.State(previous.get(h(l)), previous.get(c(l))), below);
                 next.put(h(l), s.h()).put(c(l), s.c());

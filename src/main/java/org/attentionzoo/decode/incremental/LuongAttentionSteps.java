@@ -34,6 +34,9 @@ import java.util.function.Function;
  */
 public final class LuongAttentionSteps implements IncrementalDecoder {
 
+    /** c W_tail, the context's part of the first decoder layer's input product ({@link DecoderLayers#fixedInputProduct}). */
+    static final String CONTEXT_PRODUCT = "contextProduct";
+
     private final Function<int[][], Map<String, INDArray>> encoder;
     private final String encoderStates;
     private final TokenEmbedding embedding;
@@ -71,6 +74,10 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
     public RowState encode(int[][] sources) {
         Map<String, INDArray> pass = encoder.apply(sources);
         RowState.Builder encoded = RowState.builder(sources.length).put(GraphNames.CONTEXT, pass.get(GraphNames.CONTEXT));
+        INDArray contextProduct = layers.fixedInputProduct(pass.get(GraphNames.CONTEXT));
+        if (contextProduct != null) {
+            encoded.put(CONTEXT_PRODUCT, contextProduct);
+        }
         attention.putEncoded(encoded, pass.get(encoderStates), pass.get(EncoderPass.SOURCE_MASK));
         return encoded.build();
     }
@@ -85,9 +92,8 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
         RowState sources = encoded.selectShared(sentences);
-        INDArray x = Nd4j.concat(1, embedding.lookup(tokens), sources.get(GraphNames.CONTEXT)); // [rows, e + h]
         RowState.Builder next = RowState.builder(tokens.length);
-        INDArray h = layers.step(x, state, next);                                                // h_t [rows, H]
+        INDArray h = Seq2SeqSteps.decoderStep(layers, embedding.lookup(tokens), sources, state, next);   // h_t [rows, H]
         INDArray c = attention.context(h, sources);                                              // c_t [rows, dEnc]
         INDArray attentional = Transforms.tanh(DirectMatmul.mmul(Nd4j.concat(1, c, h), wc), false);            // h̃_t [rows, dOut]
         return StepOutput.ofLogits(output.logits(attentional), next.build());

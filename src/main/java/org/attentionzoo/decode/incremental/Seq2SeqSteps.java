@@ -49,7 +49,27 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
     @Override
     public RowState encode(int[][] sources) {
         INDArray context = encoder.apply(sources).get(GraphNames.CONTEXT);
-        return RowState.builder(sources.length).put(GraphNames.CONTEXT, context).build();
+        RowState.Builder encoded = RowState.builder(sources.length).put(GraphNames.CONTEXT, context);
+        INDArray contextProduct = layers.fixedInputProduct(context);
+        if (contextProduct != null) {
+            encoded.put(LuongAttentionSteps.CONTEXT_PRODUCT, contextProduct);
+        }
+        return encoded.build();
+    }
+
+    /**
+     * The decoder layers one step from x = [E y ; c], the context's part of the first layer's product taken from
+     * {@code sources} when {@link #encode} put it there.
+     *
+     * @param embedded E y [rows, e]
+     * @param sources  the rows' encoded sentences: c, and c W_tail if computed
+     */
+    static INDArray decoderStep(DecoderLayers layers, INDArray embedded, RowState sources, RowState state,
+                                RowState.Builder next) {
+        if (sources.has(LuongAttentionSteps.CONTEXT_PRODUCT)) {
+            return layers.step(embedded, sources.get(LuongAttentionSteps.CONTEXT_PRODUCT), state, next);
+        }
+        return layers.step(Nd4j.concat(1, embedded, sources.get(GraphNames.CONTEXT)), state, next);   // [rows, e + h]
     }
 
     @Override
@@ -61,10 +81,8 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        INDArray context = encoded.selectShared(sentences).get(GraphNames.CONTEXT);
-        INDArray x = Nd4j.concat(1, embedding.lookup(tokens), context);            // [rows, e + h]
         RowState.Builder next = RowState.builder(tokens.length);
-        INDArray top = layers.step(x, state, next);
+        INDArray top = decoderStep(layers, embedding.lookup(tokens), encoded.selectShared(sentences), state, next);
         return StepOutput.ofLogits(output.logits(top), next.build());
     }
 }
