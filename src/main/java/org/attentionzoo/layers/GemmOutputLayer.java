@@ -125,7 +125,7 @@ public class GemmOutputLayer extends RnnOutputLayer {
                     || maskArray.length() != input.size(0) * input.size(2)) {
                 return null;
             }
-            double[] mask = maskArray.castTo(DataType.DOUBLE).data().asDouble();
+            double[] mask = maskArray.castTo(DataType.DOUBLE).dup().data().asDouble();    // dup: a view reads from 0
             int n = 0;
             for (double m : mask) {
                 n += m != 0 ? 1 : 0;
