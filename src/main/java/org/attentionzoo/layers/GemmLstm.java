@@ -163,6 +163,11 @@ public class GemmLstm extends LSTM {
                 return mask == null ? 1.0 : mask[r * steps + t];
             }
 
+            /** c_{t−1} = m_{t−1} ⊙ c̃_{t−1} of sequence r, unit j (0 at t = 0). */
+            double previousCell(NumericBuffer cells, int r, int t, int j) {
+                return t == 0 ? 0.0 : mask(r, t - 1) * cells.get(((t - 1) * mb + r) * size + j);
+            }
+
             /** h_t as the layer's output [mb, H, T]. */
             INDArray output(LayerWorkspaceMgr mgr) {
                 INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, hidden.dataType(), new long[]{mb, size, steps}, 'f');
@@ -207,13 +212,10 @@ public class GemmLstm extends LSTM {
                 Nd4j.getExecutioner().exec(new Tanh(s.rows(s.cells, t), s.rows(s.tanhCells, t)));
                 hiddenStep(s, t, gates, tanhCells, hidden);
             }
+            // tanh and σ as libnd4j transforms over the step's block: a few ns per value, where Math.exp in the
+            // loops took about 11 ns per call, five per value
             return s;
         }
-
-        /*
-         * The element-wise functions run as libnd4j transforms over each step's whole block (a few ns per value);
-         * Math.exp in a Java loop took about 11 ns per call, five per value.
-         */
 
         /** c̃_t = f ⊙ c_{t−1} + i ⊙ g from step t's activated gates. */
         private static void cellStep(Sequence s, int t, NumericBuffer gates, NumericBuffer cells) {
@@ -221,9 +223,8 @@ public class GemmLstm extends LSTM {
             for (int r = 0; r < s.mb; r++) {
                 int row = t * s.mb + r;
                 int z = row * 4 * h;
-                double mPrev = t == 0 ? 0.0 : s.mask(r, t - 1);
                 for (int j = 0; j < h; j++) {
-                    double cPrev = t == 0 ? 0.0 : mPrev * cells.get((row - s.mb) * h + j);
+                    double cPrev = s.previousCell(cells, r, t, j);
                     cells.set(row * h + j, gates.get(z + h + j) * cPrev + gates.get(z + 3 * h + j) * gates.get(z + j));
                 }
             }
@@ -293,7 +294,6 @@ public class GemmLstm extends LSTM {
             for (int r = 0; r < s.mb; r++) {
                 int row = t * s.mb + r;
                 int z = row * 4 * h;
-                double mPrev = t == 0 ? 0.0 : s.mask(r, t - 1);
                 double m = s.mask(r, t);
                 for (int j = 0; j < h; j++) {
                     double g = gates.get(z + j);
@@ -301,7 +301,7 @@ public class GemmLstm extends LSTM {
                     double o = gates.get(z + 2 * h + j);
                     double i = gates.get(z + 3 * h + j);
                     double tanhC = tanhCells.get(row * h + j);
-                    double cPrev = t == 0 ? 0.0 : mPrev * cells.get((row - s.mb) * h + j);
+                    double cPrev = s.previousCell(cells, r, t, j);
                     double dOut = m * dh.get(row * h + j);
                     double dCell = dOut * o * (1 - tanhC * tanhC) + m * dc[r * h + j];   // dc̃
                     dc[r * h + j] = dCell * f;                                          // dc_{t−1}

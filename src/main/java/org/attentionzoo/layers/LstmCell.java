@@ -191,12 +191,12 @@ public final class LstmCell {
         return new State(h, c);
     }
 
-    static double sigmoid(double x) {
+    private static double sigmoid(double x) {
         return 1.0 / (1.0 + Math.exp(-x));
     }
 
     /** tanh(x) = 2σ(2x) − 1, one exp (Math.tanh is several times slower). */
-    static double tanh(double x) {
+    private static double tanh(double x) {
         return 2.0 / (1.0 + Math.exp(-2.0 * x)) - 1.0;
     }
 
