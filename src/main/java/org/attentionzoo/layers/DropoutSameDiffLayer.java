@@ -45,7 +45,7 @@ public class DropoutSameDiffLayer extends SameDiffLayer {
         }
         org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer bl = config();
         bl.validateInput(input);
-        dropoutMasks = ((DropoutMaskSource) bl).dropoutMasks(training, dataType, input);
+        drawDropoutMasks(training);
 
         Map<String, INDArray> placeholders = placeholders();
         return SameDiffForward.run(sameDiff, placeholders, outputKey, workspaceMgr);
@@ -88,6 +88,15 @@ public class DropoutSameDiffLayer extends SameDiffLayer {
         sameDiff.clearPlaceholders(true);
         sameDiff.clearOpInputs();
         return new Pair<>(g, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dLdIn));
+    }
+
+    /**
+     * Draws the dropout masks of a forward pass (a fresh random mask in training, 1 at inference) and keeps them
+     * for the backward pass after it.
+     */
+    protected Map<String, INDArray> drawDropoutMasks(boolean training) {
+        dropoutMasks = ((DropoutMaskSource) config()).dropoutMasks(training, dataType, input);
+        return dropoutMasks;
     }
 
     /** The masks the last forward pass used (placeholder name → array); empty without dropout. */

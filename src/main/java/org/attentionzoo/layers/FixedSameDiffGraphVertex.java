@@ -58,8 +58,7 @@ public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
             }
         }
         config.validateInput(inputs);
-        dropoutMasks = config instanceof DropoutMaskSource source ? source.dropoutMasks(training, dataType, inputs)
-                : Map.of();
+        drawDropoutMasks(training);
         Map<String, INDArray> placeholders = placeholders();
 
         INDArray result = SameDiffForward.run(sameDiff, placeholders, outputKey, workspaceMgr);
@@ -103,6 +102,16 @@ public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
         sameDiff.clearPlaceholders(true);
         sameDiff.clearOpInputs();
         return new Pair<>(g, dLdIn);
+    }
+
+    /**
+     * Draws the dropout masks of a forward pass (a fresh random mask in training, 1 at inference; none unless the
+     * configuration is a {@link DropoutMaskSource}) and keeps them for the backward pass after it.
+     */
+    protected Map<String, INDArray> drawDropoutMasks(boolean training) {
+        dropoutMasks = config instanceof DropoutMaskSource source ? source.dropoutMasks(training, dataType, inputs)
+                : Map.of();
+        return dropoutMasks;
     }
 
     /** Inputs, their time masks (all ones where an input has none) and the dropout masks. */

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.primitives.Pair;
@@ -122,6 +123,17 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex, 
     @JsonIgnore
     public MultiHeadAttention attention() {
         return new MultiHeadAttention(dModel, heads, attentionBias);
+    }
+
+    /** {@link KeptDecoderLayer} with ReLU (its training step keeps the forward pass), else the SameDiff runtime. */
+    @Override
+    public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
+                                   boolean initializeParams, DataType networkDatatype) {
+        if (activation != FeedForwardActivation.RELU) {
+            return super.instantiate(graph, name, idx, paramsView, initializeParams, networkDatatype);
+        }
+        setName(name);
+        return new KeptDecoderLayer(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
     }
 
     @Override

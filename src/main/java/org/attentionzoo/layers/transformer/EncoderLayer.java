@@ -167,8 +167,9 @@ public class EncoderLayer extends SequenceLayer implements DropoutMaskSource {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        return LayerRuntimes.wire(new DropoutSameDiffLayer(conf, networkDataType), this, conf, null, layerIndex,
-                paramsView, initializeParams);
+        DropoutSameDiffLayer runtime = activation == FeedForwardActivation.RELU
+                ? new KeptEncoderLayer(conf, networkDataType) : new DropoutSameDiffLayer(conf, networkDataType);
+        return LayerRuntimes.wire(runtime, this, conf, null, layerIndex, paramsView, initializeParams);
     }
 
     @Override

@@ -1,0 +1,122 @@
+package org.attentionzoo.layers.transformer;
+
+import org.attentionzoo.layers.DropoutSameDiffLayer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/**
+ * Runtime of {@link EncoderLayer} whose training step keeps its forward pass for the backward pass. DL4J M2.1
+ * runs a SameDiff layer's backward pass with {@code calculateGradients}, which computes the forward pass again;
+ * here a training forward pass ({@code training = true}) is computed by hand ({@link KeptAttention},
+ * {@link KeptFeedForward}, {@link KeptResidual}) with its arrays kept in the activations workspace, and the
+ * backward pass of the same input uses them. Inference, and a backward pass whose forward pass was not kept
+ * (another input), run the SameDiff graph as before ({@link DropoutSameDiffLayer}); both compute the same function
+ * ({@code KeptTransformerLayersTest}: outputs and gradients to 1e-10 in double, with masks and dropout).
+ */
+public class KeptEncoderLayer extends DropoutSameDiffLayer {
+
+    private Pass kept;
+
+    public KeptEncoderLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        kept = null;
+        if (!training) {
+            return super.activate(false, workspaceMgr);
+        }
+        assertInputSet(false);
+        EncoderLayer conf = (EncoderLayer) layerConf();
+        conf.validateInput(input);
+        Map<String, INDArray> drop = drawDropoutMasks(true);
+        try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
+            kept = new Pass(conf, input, maskArray, drop, paramTable);
+            return KeptRows.toNcw(kept.output, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
+                    input.shape(), 'c'));
+        }
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        Pass pass = kept;
+        kept = null;
+        if (pass == null || pass.input != input) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray dIn;
+        try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.BP_WORKING_MEM)) {
+            dIn = pass.backward(KeptRows.fromNcw(epsilon), gradTable);
+        }
+        Gradient g = new DefaultGradient();
+        for (String key : paramTable.keySet()) {
+            g.gradientForVariable().put(key, gradTable.get(key));
+        }
+        return new Pair<>(g, KeptRows.toNcw(dIn, workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
+                epsilon.dataType(), input.shape(), 'c')));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        kept = null;
+    }
+
+    /** One kept forward pass on rows [mb·T, d_model]. */
+    private static final class Pass {
+        final INDArray input;
+        final KeptResidual attention;
+        final KeptResidual feedForward;
+        final KeptLayerNorm finalNorm;
+        final INDArray steps;                      // [mb·T, 1] time mask
+        final INDArray output;
+
+        Pass(EncoderLayer conf, INDArray input, INDArray mask, Map<String, INDArray> drop, Map<String, INDArray> p) {
+            this.input = input;
+            long mb = input.size(0);
+            long t = input.size(2);
+            INDArray x = KeptRows.fromNcw(input);
+            MultiHeadAttention mha = conf.attention();
+            INDArray weightDrop = drop.get(EncoderLayer.DROP_WEIGHTS);
+            attention = KeptResidual.forward(conf.getNormPosition(), x, p, EncoderLayer.LN1,
+                    rows(drop.get(EncoderLayer.DROP_ATTENTION), conf.getDModel()),
+                    in -> KeptAttention.forward(mha, p, "", mb, in, in, mask, false, weightDrop).asSelfAttention());
+            feedForward = KeptResidual.forward(conf.getNormPosition(), attention.output(), p, EncoderLayer.LN2,
+                    rows(drop.get(EncoderLayer.DROP_FFN), conf.getDModel()),
+                    in -> new KeptFeedForward(in, p, ""));
+            INDArray y = feedForward.output();
+            if (conf.hasFinalLayerNorm()) {
+                INDArray[] normed = new INDArray[1];
+                finalNorm = KeptLayerNorm.forward(y, p.get(EncoderLayer.LN_FINAL + "g"), p.get(EncoderLayer.LN_FINAL + "b"), normed);
+                y = normed[0];
+            } else {
+                finalNorm = null;
+            }
+            steps = KeptRows.stepColumn(mask, mb, t, input.dataType());
+            output = y.mulColumnVector(steps);
+        }
+
+        INDArray backward(INDArray dOut, Map<String, INDArray> grads) {
+            INDArray dy = dOut.muliColumnVector(steps);
+            if (finalNorm != null) {
+                dy = finalNorm.backward(dy, grads.get(EncoderLayer.LN_FINAL + "g"), grads.get(EncoderLayer.LN_FINAL + "b"));
+            }
+            return attention.backward(feedForward.backward(dy, grads), grads);
+        }
+    }
+
+    /** A residual dropout mask [mb, T, d] as rows, or null. */
+    static INDArray rows(INDArray mask, long d) {
+        return mask == null ? null : mask.reshape('c', mask.length() / d, d);
+    }
+}

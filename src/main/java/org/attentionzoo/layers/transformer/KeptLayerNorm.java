@@ -1,0 +1,47 @@
+package org.attentionzoo.layers.transformer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * LayerNorm over rows [n, d] with its forward pass kept for the backward pass (the same function as
+ * {@link Blocks#layerNorm}):
+ * <pre>
+ *   x̂ = (x − μ) / σ,   σ = sqrt(mean_j (x_j − μ)² + eps),   y = g ⊙ x̂ + b
+ *   backward:  dg = Σ_rows dy ⊙ x̂,   db = Σ_rows dy,   with dx̂ = dy ⊙ g:
+ *              dx = (dx̂ − mean_j dx̂_j − x̂ ⊙ mean_j (dx̂_j x̂_j)) / σ
+ * </pre>
+ */
+final class KeptLayerNorm {
+
+    private final INDArray gain;
+    private final INDArray normed;          // x̂ [n, d]
+    private final INDArray inverseStd;      // 1/σ [n, 1]
+
+    private KeptLayerNorm(INDArray gain, INDArray normed, INDArray inverseStd) {
+        this.gain = gain;
+        this.normed = normed;
+        this.inverseStd = inverseStd;
+    }
+
+    /** The normalised rows and what the backward pass needs; {@code out[0]} receives y. */
+    static KeptLayerNorm forward(INDArray x, INDArray gain, INDArray bias, INDArray[] out) {
+        INDArray centred = x.subColumnVector(x.mean(true, 1));
+        INDArray variance = centred.mul(centred).mean(true, 1);
+        INDArray inverseStd = Transforms.pow(variance.addi(Blocks.LAYER_NORM_EPS), -0.5, false);
+        INDArray normed = centred.muliColumnVector(inverseStd);
+        out[0] = normed.mulRowVector(gain).addiRowVector(bias);
+        return new KeptLayerNorm(gain, normed, inverseStd);
+    }
+
+    /** Writes dg and db into the gradient views and returns dL/dx. */
+    INDArray backward(INDArray dy, INDArray dGain, INDArray dBias) {
+        dGain.assign(dy.mul(normed).sum(true, 0));
+        dBias.assign(dy.sum(true, 0));
+        INDArray dNormed = dy.mulRowVector(gain);
+        INDArray projection = dNormed.mul(normed).mean(true, 1);
+        return dNormed.subiColumnVector(dNormed.mean(true, 1))
+                .subi(normed.mulColumnVector(projection))
+                .muliColumnVector(inverseStd);
+    }
+}
