@@ -42,9 +42,9 @@ public class KeptDecoderLayer extends FixedSameDiffGraphVertex {
         INDArray decoder = inputs[0];
         try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
             kept = new Pass(conf, inputs, maskArrays, drop, paramTable);
-            return KeptRows.toNcw(kept.output, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS,
-                    decoder.dataType(), decoder.shape(), 'c'));
         }
+        return KeptRows.toNcw(kept.output, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS,
+                decoder.dataType(), decoder.shape(), 'c'));
     }
 
     @Override

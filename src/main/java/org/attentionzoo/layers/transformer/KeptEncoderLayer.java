@@ -42,9 +42,9 @@ public class KeptEncoderLayer extends DropoutSameDiffLayer {
         Map<String, INDArray> drop = drawDropoutMasks(true);
         try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
             kept = new Pass(conf, input, maskArray, drop, paramTable);
-            return KeptRows.toNcw(kept.output, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
-                    input.shape(), 'c'));
         }
+        return KeptRows.toNcw(kept.output, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
+                input.shape(), 'c'));
     }
 
     @Override

@@ -103,6 +103,49 @@ class KeptTransformerLayersTest {
         }
     }
 
+    /**
+     * Inside {@code computeGradientAndScore} the kept arrays live in DL4J's workspaces: two passes with workspaces
+     * give the gradients of two passes without (where every array is a plain allocation), so nothing kept is
+     * overwritten before the backward pass reads it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"encoder", "decoder"})
+    void workspacesKeepTheForwardPass(String which) {
+        Nd4j.getRandom().setSeed(13);
+        ComputationGraph withWorkspaces = which.equals("encoder")
+                ? TransformerGraphs.layerBetween(new EncoderLayer.Builder().dModel(D).heads(HEADS).dFF(FF).build(), 3, D, 4, 5)
+                : TransformerGraphs.vertexBetween(new DecoderLayer.Builder().dModel(D).heads(HEADS).dFF(FF).build(), 3, 2, D, 4, 5);
+        randomiseParameters(withWorkspaces);
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration plain = withWorkspaces.getConfiguration().clone();
+        plain.setTrainingWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.NONE);
+        plain.setInferenceWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.NONE);
+        ComputationGraph without = new ComputationGraph(plain);
+        without.init(withWorkspaces.params().dup(), false);
+        assertEquals(org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED,
+                withWorkspaces.getConfiguration().getTrainingWorkspaceMode());
+        boolean encoder = which.equals("encoder");
+        INDArray[] in = encoder ? new INDArray[]{TransformerGraphs.random(MB, 3, T)}
+                : new INDArray[]{TransformerGraphs.random(MB, 3, T), TransformerGraphs.random(MB, 2, T_SRC)};
+        INDArray[] masks = encoder ? new INDArray[]{GradientChecks.mask(T, 5, 3, 1)}
+                : new INDArray[]{GradientChecks.mask(T, 5, 2, 4), GradientChecks.mask(T_SRC, 4, 4, 1)};
+        INDArray[] labels = {GradientChecks.labels(MB, 4, T, 9)};
+        for (int pass = 0; pass < 2; pass++) {
+            INDArray[] gradients = new INDArray[2];
+            double[] scores = new double[2];
+            ComputationGraph[] graphs = {withWorkspaces, without};
+            for (int i = 0; i < 2; i++) {
+                graphs[i].setInputs(in);
+                graphs[i].setLabels(labels);
+                graphs[i].setLayerMaskArrays(masks, new INDArray[]{masks[0]});
+                graphs[i].computeGradientAndScore();
+                gradients[i] = graphs[i].gradient().gradient().dup();
+                scores[i] = graphs[i].score();
+            }
+            assertEquals(scores[1], scores[0], 1e-12);
+            assertClose(gradients[1], gradients[0], "gradient, pass " + pass);
+        }
+    }
+
     /** Gains and biases away from 1 and 0, so that every term of the backward pass shows. */
     private static void randomiseParameters(ComputationGraph g) {
         g.params().assign(TransformerGraphs.random(g.params().shape()).muli(0.5));
