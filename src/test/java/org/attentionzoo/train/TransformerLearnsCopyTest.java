@@ -25,11 +25,12 @@ class TransformerLearnsCopyTest {
     /**
      * 600 steps: at 400 the run ended at 99% or 100% depending on float rounding alone (a change of the output
      * layer's matrix product that moved gradients by 7e-8 relative turned one of the 100 sequences wrong; it
-     * took 600 steps to come back), which left no margin.
+     * took 600 steps to come back), which left no margin. 800 steps: with the kept-forward Transformer runtimes
+     * (the same gradients in double, other float rounding) 600 steps gave 96%, 800 and 1000 steps 100%.
      */
     @Test
     void tinyTransformerCopiesPerfectly() throws Exception {
-        assertEquals(100.0, copyExactMatch(Zoo.card("transformer-tiny"), Long.getLong("steps", 600)), 0.0);
+        assertEquals(100.0, copyExactMatch(Zoo.card("transformer-tiny"), Long.getLong("steps", 800)), 0.0);
     }
 
     @Test
