@@ -171,7 +171,7 @@ final class KeptAttention {
 
     private void biasGradient(Map<String, INDArray> grads, String key, INDArray dy) {
         if (shape.hasBias()) {
-            grads.get(prefix + key).assign(dy.sum(true, 0));
+            grads.get(prefix + key).assign(KeptRows.columnSums(dy));
         }
     }
 

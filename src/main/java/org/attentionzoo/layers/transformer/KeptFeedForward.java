@@ -42,10 +42,10 @@ final class KeptFeedForward implements KeptResidual.Sublayer {
     @Override
     public INDArray backward(INDArray dF, Map<String, INDArray> grads) {
         grads.get(prefix + EncoderLayer.W2).assign(mm(hidden, dF, true, false));
-        grads.get(prefix + EncoderLayer.B2).assign(dF.sum(true, 0));
+        grads.get(prefix + EncoderLayer.B2).assign(KeptRows.columnSums(dF));
         INDArray dA = mm(dF, params.get(prefix + EncoderLayer.W2), false, true).muli(Transforms.sign(hidden, true));
         grads.get(prefix + EncoderLayer.W1).assign(mm(input, dA, true, false));
-        grads.get(prefix + EncoderLayer.B1).assign(dA.sum(true, 0));
+        grads.get(prefix + EncoderLayer.B1).assign(KeptRows.columnSums(dA));
         return mm(dA, params.get(prefix + EncoderLayer.W1), false, true);
     }
 }

@@ -36,8 +36,8 @@ final class KeptLayerNorm {
 
     /** Writes dg and db into the gradient views and returns dL/dx. */
     INDArray backward(INDArray dy, INDArray dGain, INDArray dBias) {
-        dGain.assign(dy.mul(normed).sum(true, 0));
-        dBias.assign(dy.sum(true, 0));
+        dGain.assign(KeptRows.columnSums(dy.mul(normed)));
+        dBias.assign(KeptRows.columnSums(dy));
         INDArray dNormed = dy.mulRowVector(gain);
         INDArray projection = dNormed.mul(normed).mean(true, 1);
         return dNormed.subiColumnVector(dNormed.mean(true, 1))
