@@ -53,6 +53,8 @@ import java.util.Objects;
  * the three sub-layers' outputs before the residual addition, {@code attentionDropout(p)} on the weights of
  * both attentions; inverted dropout, only when DL4J trains, from masks fed as placeholders
  * ({@link org.attentionzoo.layers.InvertedDropout}, run by {@link org.attentionzoo.layers.FixedSameDiffGraphVertex}).
+ * With ReLU, training runs {@link KeptDecoderLayer} (the same function computed by hand, its forward pass kept
+ * for the backward pass); inference, and GELU layers throughout, run this graph.
  * At inference, and in {@link #decode} and the alignment methods, there is none.
  *
  * <p>Alignment: {@link #defineAlignment} gives the cross-attention weights averaged over the heads

@@ -61,6 +61,9 @@ import java.util.Objects;
  * the layer without dropout. The masks come from ND4J's random generator in Java and enter the SameDiff
  * graph as placeholders ({@link org.attentionzoo.layers.InvertedDropout}, run by
  * {@link DropoutSameDiffLayer}); with both probabilities 0 the graph has no dropout operations at all.
+ *
+ * <p>Runtime: with ReLU, {@link KeptEncoderLayer} (a training step computed by hand, its forward pass kept for
+ * the backward pass; inference runs this graph); with GELU, the SameDiff graph throughout.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)

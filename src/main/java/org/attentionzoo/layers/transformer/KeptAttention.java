@@ -27,7 +27,7 @@ import static org.attentionzoo.layers.transformer.KeptRows.splitHeads;
  */
 final class KeptAttention {
 
-    private final MultiHeadAttention shape;
+    private final MultiHeadAttention mha;
     private final Map<String, INDArray> params;
     private final String prefix;
     private final long mb;
@@ -43,51 +43,37 @@ final class KeptAttention {
     private final INDArray merged;       // O as rows [mb·tQ, d_model]
     private final INDArray output;
 
-    private KeptAttention(MultiHeadAttention shape, Map<String, INDArray> params, String prefix, long mb,
-                          INDArray queriesIn, INDArray memoryIn, INDArray q, INDArray k, INDArray v, INDArray weights,
-                          INDArray used, INDArray visible, INDArray dropout, INDArray merged, INDArray output) {
-        this.shape = shape;
-        this.params = params;
-        this.prefix = prefix;
-        this.mb = mb;
-        this.queriesIn = queriesIn;
-        this.memoryIn = memoryIn;
-        this.q = q;
-        this.k = k;
-        this.v = v;
-        this.weights = weights;
-        this.used = used;
-        this.visible = visible;
-        this.dropout = dropout;
-        this.merged = merged;
-        this.output = output;
-    }
-
     /**
+     * The forward pass.
+     *
+     * @param prefix  the attention's parameter-key prefix
      * @param queries rows [mb·tQ, d_model]
      * @param memory  rows [mb·tK, d_model] (the same array for self-attention)
      * @param keyMask [mb, tK] 1/0, or null for all visible
      * @param dropout dropout mask on the weights [mb, h, tQ, tK], or null
      */
-    static KeptAttention forward(MultiHeadAttention shape, Map<String, INDArray> params, String prefix, long mb,
-                                 INDArray queries, INDArray memory, INDArray keyMask, boolean causal,
-                                 INDArray dropout) {
-        long h = shape.heads();
+    KeptAttention(MultiHeadAttention mha, Map<String, INDArray> params, String prefix, long mb, INDArray queries,
+                  INDArray memory, INDArray keyMask, boolean causal, INDArray dropout) {
+        this.mha = mha;
+        this.params = params;
+        this.prefix = prefix;
+        this.mb = mb;
+        this.queriesIn = queries;
+        this.memoryIn = memory;
+        long h = mha.heads();
         long tQ = queries.size(0) / mb;
         long tK = memory.size(0) / mb;
-        INDArray q = splitHeads(linear(queries, params.get(prefix + MultiHeadAttention.W_Q), bias(shape, params, prefix, MultiHeadAttention.B_Q)), mb, tQ, h);
-        INDArray k = splitHeads(linear(memory, params.get(prefix + MultiHeadAttention.W_K), bias(shape, params, prefix, MultiHeadAttention.B_K)), mb, tK, h);
-        INDArray v = splitHeads(linear(memory, params.get(prefix + MultiHeadAttention.W_V), bias(shape, params, prefix, MultiHeadAttention.B_V)), mb, tK, h);
-        INDArray visible = visibility(keyMask, causal, mb, h, tQ, tK, queries.dataType());
-        INDArray scores = mm(q, k, false, true).muli(1.0 / Math.sqrt(shape.dK()));
+        q = splitHeads(linear(queries, param(MultiHeadAttention.W_Q), bias(MultiHeadAttention.B_Q)), mb, tQ, h);
+        k = splitHeads(linear(memory, param(MultiHeadAttention.W_K), bias(MultiHeadAttention.B_K)), mb, tK, h);
+        v = splitHeads(linear(memory, param(MultiHeadAttention.W_V), bias(MultiHeadAttention.B_V)), mb, tK, h);
+        visible = visibility(keyMask, causal, mb, h, tQ, tK, queries.dataType());
+        INDArray scores = mm(q, k, false, true).muli(1.0 / Math.sqrt(mha.dK()));
         scores.addi(visible.rsub(1.0).muli(MultiHeadAttention.MASKED_SCORE));
-        INDArray weights = Nd4j.exec(new SoftMax(scores, scores, 2))[0].muli(visible);
-        INDArray drop = dropout == null ? null : dropout.reshape('c', mb * h, tQ, tK);
-        INDArray used = drop == null ? weights : weights.mul(drop);
-        INDArray merged = mergeHeads(mm(used, v, false, false), mb, h);
-        INDArray out = linear(merged, params.get(prefix + MultiHeadAttention.W_O), bias(shape, params, prefix, MultiHeadAttention.B_O));
-        return new KeptAttention(shape, params, prefix, mb, queries, memory, q, k, v, weights, used, visible, drop, merged,
-                out);
+        weights = Nd4j.exec(new SoftMax(scores, scores, 2))[0].muli(visible);
+        this.dropout = dropout == null ? null : dropout.reshape('c', mb * h, tQ, tK);
+        used = this.dropout == null ? weights : weights.mul(this.dropout);
+        merged = mergeHeads(mm(used, v, false, false), mb, h);
+        output = linear(merged, param(MultiHeadAttention.W_O), bias(MultiHeadAttention.B_O));
     }
 
     /** The output rows [mb·tQ, d_model]. */
@@ -131,28 +117,23 @@ final class KeptAttention {
         };
     }
 
-    /** The attention weights before dropout, [mb, h, tQ, tK]. */
-    INDArray weights() {
-        return weights.reshape('c', mb, shape.heads(), weights.size(1), weights.size(2));
-    }
-
     /**
      * Writes the projections' gradients into {@code grads} and returns dL/d(queries) and dL/d(memory); for
      * self-attention add the two.
      */
     INDArray[] backward(INDArray dOut, Map<String, INDArray> grads) {
-        long h = shape.heads();
+        long h = mha.heads();
         long tQ = q.size(1);
         long tK = k.size(1);
         grads.get(prefix + MultiHeadAttention.W_O).assign(mm(merged, dOut, true, false));
         biasGradient(grads, MultiHeadAttention.B_O, dOut);
-        INDArray dO = splitHeads(mm(dOut, params.get(prefix + MultiHeadAttention.W_O), false, true), mb, tQ, h);
+        INDArray dO = splitHeads(mm(dOut, param(MultiHeadAttention.W_O), false, true), mb, tQ, h);
         INDArray dUsed = mm(dO, v, false, true);                                       // [mb·h, tQ, tK]
         INDArray dV = mergeHeads(mm(used, dO, true, false), mb, h);                    // rows [mb·tK, d_model]
         INDArray dWeights = dropout == null ? dUsed.muli(visible) : dUsed.muli(dropout).muli(visible);
         INDArray dRows = dWeights.reshape('c', mb * h * tQ, tK);                       // views, row per query
         INDArray weightRows = weights.reshape('c', mb * h * tQ, tK);
-        dRows.subiColumnVector(dRows.mul(weightRows).sum(true, 1)).muli(weightRows).muli(1.0 / Math.sqrt(shape.dK()));
+        dRows.subiColumnVector(dRows.mul(weightRows).sum(true, 1)).muli(weightRows).muli(1.0 / Math.sqrt(mha.dK()));
         INDArray dScores = dWeights;
         INDArray dQ = mergeHeads(mm(dScores, k, false, false), mb, h);
         INDArray dK = mergeHeads(mm(dScores, q, true, false), mb, h);
@@ -166,17 +147,21 @@ final class KeptAttention {
     private INDArray projectBack(INDArray x, INDArray dy, String weightKey, String biasKey, Map<String, INDArray> grads) {
         grads.get(prefix + weightKey).assign(mm(x, dy, true, false));
         biasGradient(grads, biasKey, dy);
-        return mm(dy, params.get(prefix + weightKey), false, true);
+        return mm(dy, param(weightKey), false, true);
     }
 
     private void biasGradient(Map<String, INDArray> grads, String key, INDArray dy) {
-        if (shape.hasBias()) {
+        if (mha.hasBias()) {
             grads.get(prefix + key).assign(KeptRows.columnSums(dy));
         }
     }
 
-    private static INDArray bias(MultiHeadAttention shape, Map<String, INDArray> params, String prefix, String key) {
-        return shape.hasBias() ? params.get(prefix + key) : null;
+    private INDArray param(String key) {
+        return params.get(prefix + key);
+    }
+
+    private INDArray bias(String key) {
+        return mha.hasBias() ? param(key) : null;
     }
 
     /** M [mb·h, tQ, tK]: 1 where query q of sequence b may see key s (key mask, causal order). */

@@ -101,19 +101,18 @@ public class KeptDecoderLayer extends FixedSameDiffGraphVertex {
             long d = conf.dModel();
             NormPosition norm = conf.normPosition();
             self = KeptResidual.forward(norm, x, p, DecoderLayer.LN1, KeptEncoderLayer.rows(drop.get(DecoderLayer.DROP_SELF), d),
-                    in -> KeptAttention.forward(mha, p, DecoderLayer.SELF, mb, in, in, decoderMask, true,
+                    in -> new KeptAttention(mha, p, DecoderLayer.SELF, mb, in, in, decoderMask, true,
                             drop.get(DecoderLayer.DROP_SELF_WEIGHTS)).asSelfAttention());
             cross = KeptResidual.forward(norm, self.output(), p, DecoderLayer.LN2,
                     KeptEncoderLayer.rows(drop.get(DecoderLayer.DROP_CROSS), d),
-                    in -> KeptAttention.forward(mha, p, DecoderLayer.CROSS, mb, in, e, encoderMask, false,
+                    in -> new KeptAttention(mha, p, DecoderLayer.CROSS, mb, in, e, encoderMask, false,
                             drop.get(DecoderLayer.DROP_CROSS_WEIGHTS)).asCrossAttention(encoderGradient));
             feedForward = KeptResidual.forward(norm, cross.output(), p, DecoderLayer.LN3,
                     KeptEncoderLayer.rows(drop.get(DecoderLayer.DROP_FFN), d), in -> new KeptFeedForward(in, p, ""));
             INDArray y = feedForward.output();
             if (conf.hasFinalLayerNorm()) {
-                INDArray[] normed = new INDArray[1];
-                finalNorm = KeptLayerNorm.forward(y, p.get(DecoderLayer.LN_FINAL + "g"), p.get(DecoderLayer.LN_FINAL + "b"), normed);
-                y = normed[0];
+                finalNorm = new KeptLayerNorm(y, p.get(DecoderLayer.LN_FINAL + "g"), p.get(DecoderLayer.LN_FINAL + "b"));
+                y = finalNorm.output();
             } else {
                 finalNorm = null;
             }

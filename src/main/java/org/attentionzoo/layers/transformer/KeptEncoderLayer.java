@@ -90,15 +90,14 @@ public class KeptEncoderLayer extends DropoutSameDiffLayer {
             INDArray weightDrop = drop.get(EncoderLayer.DROP_WEIGHTS);
             attention = KeptResidual.forward(conf.getNormPosition(), x, p, EncoderLayer.LN1,
                     rows(drop.get(EncoderLayer.DROP_ATTENTION), conf.getDModel()),
-                    in -> KeptAttention.forward(mha, p, "", mb, in, in, mask, false, weightDrop).asSelfAttention());
+                    in -> new KeptAttention(mha, p, "", mb, in, in, mask, false, weightDrop).asSelfAttention());
             feedForward = KeptResidual.forward(conf.getNormPosition(), attention.output(), p, EncoderLayer.LN2,
                     rows(drop.get(EncoderLayer.DROP_FFN), conf.getDModel()),
                     in -> new KeptFeedForward(in, p, ""));
             INDArray y = feedForward.output();
             if (conf.hasFinalLayerNorm()) {
-                INDArray[] normed = new INDArray[1];
-                finalNorm = KeptLayerNorm.forward(y, p.get(EncoderLayer.LN_FINAL + "g"), p.get(EncoderLayer.LN_FINAL + "b"), normed);
-                y = normed[0];
+                finalNorm = new KeptLayerNorm(y, p.get(EncoderLayer.LN_FINAL + "g"), p.get(EncoderLayer.LN_FINAL + "b"));
+                y = finalNorm.output();
             } else {
                 finalNorm = null;
             }

@@ -17,21 +17,21 @@ final class KeptLayerNorm {
     private final INDArray gain;
     private final INDArray normed;          // x̂ [n, d]
     private final INDArray inverseStd;      // 1/σ [n, 1]
+    private final INDArray output;
 
-    private KeptLayerNorm(INDArray gain, INDArray normed, INDArray inverseStd) {
+    /** The forward pass on rows x [n, d] with gain and bias [1, d]. */
+    KeptLayerNorm(INDArray x, INDArray gain, INDArray bias) {
         this.gain = gain;
-        this.normed = normed;
-        this.inverseStd = inverseStd;
-    }
-
-    /** The normalised rows and what the backward pass needs; {@code out[0]} receives y. */
-    static KeptLayerNorm forward(INDArray x, INDArray gain, INDArray bias, INDArray[] out) {
         INDArray centred = x.subColumnVector(x.mean(true, 1));
         INDArray variance = centred.mul(centred).mean(true, 1);
-        INDArray inverseStd = Transforms.pow(variance.addi(Blocks.LAYER_NORM_EPS), -0.5, false);
-        INDArray normed = centred.muliColumnVector(inverseStd);
-        out[0] = normed.mulRowVector(gain).addiRowVector(bias);
-        return new KeptLayerNorm(gain, normed, inverseStd);
+        inverseStd = Transforms.pow(variance.addi(Blocks.LAYER_NORM_EPS), -0.5, false);
+        normed = centred.muliColumnVector(inverseStd);
+        output = normed.mulRowVector(gain).addiRowVector(bias);
+    }
+
+    /** y. */
+    INDArray output() {
+        return output;
     }
 
     /** Writes dg and db into the gradient views and returns dL/dx. */

@@ -47,17 +47,15 @@ final class KeptResidual {
      */
     static KeptResidual forward(NormPosition norm, INDArray x, Map<String, INDArray> params, String ln,
                                 INDArray dropout, Function<INDArray, Sublayer> f) {
-        INDArray[] normed = new INDArray[1];
         INDArray gain = params.get(ln + "g");
         INDArray bias = params.get(ln + "b");
         if (norm == NormPosition.POST) {
             Sublayer s = f.apply(x);
-            INDArray sum = x.add(dropped(s.output(), dropout));
-            KeptLayerNorm n = KeptLayerNorm.forward(sum, gain, bias, normed);
-            return new KeptResidual(norm, ln, dropout, s, n, normed[0]);
+            KeptLayerNorm n = new KeptLayerNorm(x.add(dropped(s.output(), dropout)), gain, bias);
+            return new KeptResidual(norm, ln, dropout, s, n, n.output());
         }
-        KeptLayerNorm n = KeptLayerNorm.forward(x, gain, bias, normed);
-        Sublayer s = f.apply(normed[0]);
+        KeptLayerNorm n = new KeptLayerNorm(x, gain, bias);
+        Sublayer s = f.apply(n.output());
         return new KeptResidual(norm, ln, dropout, s, n, x.add(dropped(s.output(), dropout)));
     }
 
