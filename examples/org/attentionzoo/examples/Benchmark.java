@@ -49,8 +49,10 @@ import java.util.Locale;
  * (default {@link Threads#workers()}: one per core): training computes k shards of every batch side by side,
  * as {@code Trainer} trains ({@link DataParallelGraph}); decoding gives each worker whole batches, as
  * {@code Translator} decodes ({@link Shards#decodeBatches}), except at batch 1, decoded one sentence after
- * another (its rate is the latency of one sentence). Every decoding measurement first decodes all its batches once untimed (JIT compilation,
- * workspaces), as a JMH warm-up would; the peer's Python benchmark has no warm-up and needs none.
+ * another (its rate is the latency of one sentence). Every decoding measurement is JMH-like: it decodes all its batches
+ * untimed for {@code --decode-warmup} seconds (default 5: JIT compilation, workspaces), then as many whole passes
+ * as fit in {@code --decode-seconds} (default 3), timed; "greedy b64 uncached" makes one untimed and one timed pass.
+ * The peer's Python benchmark times one pass with no warm-up (PyTorch compiles nothing at run time).
  *
  * <pre>
  * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.Benchmark \
@@ -75,6 +77,8 @@ public final class Benchmark {
         int decodeSentences = 256;
         boolean decode = true;
         int workers = 0;
+        double warmupSeconds = 5;
+        double measureSeconds = 3;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--train" -> trainFile = Path.of(args[i + 1]);
@@ -85,8 +89,11 @@ public final class Benchmark {
                 case "--threads" -> Threads.use(Integer.parseInt(args[i + 1]));
                 case "--decode" -> decode = Boolean.parseBoolean(args[i + 1]);
                 case "--workers" -> workers = Integer.parseInt(args[i + 1]);
+                case "--decode-warmup" -> warmupSeconds = Double.parseDouble(args[i + 1]);
+                case "--decode-seconds" -> measureSeconds = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false --workers N");
+                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false"
+                        + " --workers N --decode-warmup SECONDS --decode-seconds SECONDS");
             }
         }
         if (workers <= 0) {
@@ -102,8 +109,9 @@ public final class Benchmark {
         Vocabulary tgtVocab = TrainingData.targetVocabulary(train, words, 2, 8000);
         System.out.printf(Locale.ROOT, "ND4J %s threads per operation; training on %d worker threads (data parallel); "
                         + "GEMM 1024x1024 float: %.1f GFLOP/s per thread; vocab %d/%d; batch 64; "
-                        + "%d timed steps after %d; %d dev sentences%n",
-                Nd4j.getEnvironment().maxThreads(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup, dev.size());
+                        + "%d timed steps after %d; %d dev sentences, decoded for %.0f s untimed then %.0f s timed%n",
+                Nd4j.getEnvironment().maxThreads(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup, dev.size(),
+                warmupSeconds, measureSeconds);
         System.out.println("| model | params | train tgt tok/s | ms/step | MFU | greedy b64 sent/s "
                 + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | peak RSS MB |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -135,10 +143,13 @@ public final class Benchmark {
             long denseParams = Zoo.parameterCount(model.graph()) - embeddingParams(model);
             double mfu = 6.0 * denseParams * tokPerSec / (gflops * workers * 1e9);
 
-            double b64 = decode ? decodeRate(model, dev, 64, 1, true, workers) : Double.NaN;
-            double b64Uncached = decode ? decodeRate(model, dev.subList(0, Math.min(64, dev.size())), 64, 1, false, workers) : Double.NaN;
-            double b1 = decode ? decodeRate(model, dev, 1, 1, true, workers) : Double.NaN;       // all of them, as the peer
-            double beam = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true, workers) : Double.NaN;
+            double b64 = decode ? decodeRate(model, dev, 64, 1, true, workers, warmupSeconds, measureSeconds) : Double.NaN;
+            double b64Uncached = decode ? decodeRate(model, dev.subList(0, Math.min(64, dev.size())), 64, 1, false, workers,
+                    0, 0) : Double.NaN;                                                    // one pass each: seconds per pass
+            double b1 = decode ? decodeRate(model, dev, 1, 1, true, workers, warmupSeconds, measureSeconds)
+                    : Double.NaN;                                                          // all of them, as the peer
+            double beam = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true, workers,
+                    warmupSeconds, measureSeconds) : Double.NaN;
             System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
                     name, Zoo.parameterCount(model.graph()) / 1e6, tokPerSec,
                     1000 * trainSeconds / (batches.size() - warmup), 100 * mfu, b64, b64Uncached, b1, beam,
@@ -156,11 +167,12 @@ public final class Benchmark {
     /**
      * Sentences per second, in batches; every batch decodes exactly (its longest reference + 1) steps, EOS being
      * forbidden ({@link #withoutEos}), as the peer's benchmark does, so the work does not depend on the weights.
-     * Tokenizing and id lookup happen before the clock starts, and every batch is decoded once untimed first
-     * (JIT compilation, workspaces), as a JMH warm-up would.
+     * Tokenizing and id lookup happen before the clock starts. As JMH measures: all the batches are decoded
+     * untimed, again and again, for {@code warmupSeconds} (at least once), then timed for {@code measureSeconds}
+     * (whole passes, at least one); the rate is over the timed passes.
      */
     private static double decodeRate(TranslationModel model, List<SentencePair> pairs, int batch, int beam, boolean cached,
-                                     int workers) {
+                                     int workers, double warmupSeconds, double measureSeconds) {
         Tokenizer t = model.targetTokenizer();
         List<StepModel> steps = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
@@ -174,10 +186,21 @@ public final class Benchmark {
                     .toArray(int[][]::new));
             limits.add(new LengthLimit(0, chunk.stream().mapToInt(p -> t.tokenize(p.target()).size() + 1).max().orElse(1)));
         }
-        decodeAll(steps, sources, limits, batch, beam);                     // warm-up (JIT, workspaces), not timed
+        repeatFor(warmupSeconds, () -> decodeAll(steps, sources, limits, batch, beam));     // warm-up, not timed
         long t0 = System.nanoTime();
-        decodeAll(steps, sources, limits, batch, beam);
-        return pairs.size() / ((System.nanoTime() - t0) / 1e9);
+        int passes = repeatFor(measureSeconds, () -> decodeAll(steps, sources, limits, batch, beam));
+        return (double) passes * pairs.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Runs {@code pass} at least once and again until {@code seconds} have passed; returns how many times it ran. */
+    private static int repeatFor(double seconds, Runnable pass) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int n = 0;
+        do {
+            pass.run();
+            n++;
+        } while (System.nanoTime() < end);
+        return n;
     }
 
     /**
