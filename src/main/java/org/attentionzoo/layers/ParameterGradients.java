@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Map;
 import java.util.Set;
 
-/** The last step of our SameDiff layers' and vertices' backward passes: parameter gradients into DL4J's views. */
-final class ParameterGradients {
+/** The last step of our layers' and vertices' backward passes: parameter gradients into DL4J's views. */
+public final class ParameterGradients {
 
     private ParameterGradients() {
     }
@@ -22,11 +22,17 @@ final class ParameterGradients {
      * @param gradients SameDiff's gradients, by variable name
      */
     static Gradient copy(Set<String> keys, Map<String, INDArray> views, Map<String, INDArray> gradients) {
+        for (String key : keys) {
+            views.get(key).assign(gradients.get(key));
+        }
+        return of(keys, views);
+    }
+
+    /** The gradient views, already written, listed as DL4J's {@link Gradient} in the order of {@code keys}. */
+    public static Gradient of(Set<String> keys, Map<String, INDArray> views) {
         Gradient g = new DefaultGradient();
         for (String key : keys) {
-            INDArray target = views.get(key);
-            target.assign(gradients.get(key));
-            g.gradientForVariable().put(key, target);
+            g.gradientForVariable().put(key, views.get(key));
         }
         return g;
     }

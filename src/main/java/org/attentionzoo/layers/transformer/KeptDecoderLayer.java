@@ -1,7 +1,7 @@
 package org.attentionzoo.layers.transformer;
 
 import org.attentionzoo.layers.FixedSameDiffGraphVertex;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.attentionzoo.layers.ParameterGradients;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -58,10 +58,7 @@ public class KeptDecoderLayer extends FixedSameDiffGraphVertex {
         try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.BP_WORKING_MEM)) {
             d = pass.backward(KeptRows.fromNcw(epsilon), gradTable);
         }
-        Gradient g = new DefaultGradient();
-        for (String key : paramTable.keySet()) {
-            g.gradientForVariable().put(key, gradTable.get(key));
-        }
+        Gradient g = ParameterGradients.of(paramTable.keySet(), gradTable);
         INDArray[] dIn = new INDArray[2];
         for (int i = 0; i < 2; i++) {
             dIn[i] = KeptRows.toNcw(d[i], workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,

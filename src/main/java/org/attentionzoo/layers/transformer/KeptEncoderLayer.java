@@ -1,8 +1,8 @@
 package org.attentionzoo.layers.transformer;
 
 import org.attentionzoo.layers.DropoutSameDiffLayer;
+import org.attentionzoo.layers.ParameterGradients;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -58,10 +58,7 @@ public class KeptEncoderLayer extends DropoutSameDiffLayer {
         try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.BP_WORKING_MEM)) {
             dIn = pass.backward(KeptRows.fromNcw(epsilon), gradTable);
         }
-        Gradient g = new DefaultGradient();
-        for (String key : paramTable.keySet()) {
-            g.gradientForVariable().put(key, gradTable.get(key));
-        }
+        Gradient g = ParameterGradients.of(paramTable.keySet(), gradTable);
         return new Pair<>(g, KeptRows.toNcw(dIn, workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
                 epsilon.dataType(), input.shape(), 'c')));
     }
