@@ -72,8 +72,8 @@ public final class Benchmark {
         List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
                 "luong-general-feed", "bahdanau"));
         Zoo.CARDS.stream().filter(c -> c.startsWith("transformer-small")).forEach(cards::add);
-        int warmup = 3;
-        int steps = 20;
+        int warmup = 5;                                    // steps, as the peer's benchmark: 5 untimed, 30 timed
+        int steps = 30;
         int decodeSentences = 256;
         boolean decode = true;
         int workers = 0;
