@@ -3,6 +3,7 @@ package org.attentionzoo.decode.incremental;
 import org.attentionzoo.decode.StepModel;
 import org.attentionzoo.decode.TopTokens;
 import org.attentionzoo.util.DirectBuffers;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -16,10 +17,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@link StepModel} of an {@link IncrementalDecoder}: the encoder runs once per {@link #start}, and a
@@ -93,6 +96,13 @@ public final class IncrementalStepModel implements StepModel {
         private final RowState encoded;
         private final int sentenceCount;
         private Map<Key, Slot> cache = new HashMap<>();
+        /**
+         * The state arrays this session copied out of the step workspace. ND4J frees an array's memory only when
+         * the garbage collector finds it, and a decoding run drops a state per step (the Transformer's keys and
+         * values grow with every token), so these are closed as soon as no cached state reads them: the memory
+         * goes back to the allocator for the next step instead of piling up until a collection.
+         */
+        private final Set<INDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
 
         CachedSession(RowState encoded, int sentenceCount) {
             this.encoded = encoded;
@@ -161,6 +171,31 @@ public final class IncrementalStepModel implements StepModel {
                 advance(keys, next, reader);
             }
             cache = next;
+            releaseUnused();
+        }
+
+        /** Closes the owned arrays that no cached state reads any more (as a tensor or through a view). */
+        private void releaseUnused() {
+            Set<DataBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Slot slot : cache.values()) {
+                for (INDArray t : slot.batch().tensors()) {
+                    live.add(memoryOf(t));
+                }
+            }
+            owned.removeIf(a -> {
+                if (live.contains(memoryOf(a))) {
+                    return false;
+                }
+                a.close();
+                return true;
+            });
+        }
+
+        /** Closes every array this session copied; the session answers nothing after this. */
+        @Override
+        public void close() {
+            cache = new HashMap<>();
+            releaseUnused();
         }
 
         /**
@@ -202,7 +237,7 @@ public final class IncrementalStepModel implements StepModel {
             if (reader != null) {
                 reader.read(result, members);
             }
-            RowState kept = result.state().detach();                              // outlives this call's workspace
+            RowState kept = result.state().detach(owned::add);                    // outlives this call's workspace
             for (int j = 0; j < tokens.length; j++) {
                 next.put(keys[members.get(j)], new Slot(kept, j));
             }
@@ -296,6 +331,12 @@ public final class IncrementalStepModel implements StepModel {
             return top;
         }
 
+
+        /** The buffer an array's memory belongs to: its own, or the one it is a view of. */
+        private static DataBuffer memoryOf(INDArray a) {
+            DataBuffer d = a.data();
+            return d.originalDataBuffer() != null ? d.originalDataBuffer() : d;
+        }
 
         /** The cached state of a prefix, rebuilt from BOS when it is not cached. */
         private Slot parentSlot(Key key) {

@@ -90,9 +90,27 @@ public final class RowState {
      * tensor lives in one, the tensor itself otherwise), so that it stays valid after the workspace closes.
      */
     public RowState detach() {
+        return detach(copy -> { });
+    }
+
+    /** {@link #detach}, handing each copy it makes (a new array, of no other state) to {@code copies}. */
+    RowState detach(java.util.function.Consumer<INDArray> copies) {
         Builder b = new Builder(rows);
-        tensors.forEach((name, t) -> b.put(name, t.isAttached() ? t.detach() : t));
+        tensors.forEach((name, t) -> {
+            if (t.isAttached()) {
+                INDArray copy = t.detach();
+                copies.accept(copy);
+                b.put(name, copy);
+            } else {
+                b.put(name, t);
+            }
+        });
         return b.build();
+    }
+
+    /** The tensors, by name. */
+    java.util.Collection<INDArray> tensors() {
+        return tensors.values();
     }
 
     private boolean isIdentity(int[] indices) {
