@@ -81,27 +81,12 @@ final class KeptAttention {
         return output;
     }
 
-    /** As the sub-layer of self-attention: the gradients reaching the queries and the keys/values are added. */
-    KeptResidual.Sublayer asSelfAttention() {
-        return new KeptResidual.Sublayer() {
-            @Override
-            public INDArray output() {
-                return output;
-            }
-
-            @Override
-            public INDArray backward(INDArray dOut, Map<String, INDArray> grads) {
-                INDArray[] d = KeptAttention.this.backward(dOut, grads);
-                return d[0].addi(d[1]);
-            }
-        };
-    }
-
     /**
-     * As the sub-layer of attention over a memory (the encoder output): the backward pass returns the queries'
-     * gradient and adds the memory's to {@code memoryGradient[0]} (set it when null).
+     * As a residual sub-layer. Self-attention ({@code memoryGradient} null): the backward pass returns the sum of
+     * the gradients reaching the queries and the keys/values, the same rows. Attention over a memory (the encoder
+     * output): it returns the queries' gradient and adds the memory's to {@code memoryGradient[0]} (set when null).
      */
-    KeptResidual.Sublayer asCrossAttention(INDArray[] memoryGradient) {
+    KeptResidual.Sublayer asSublayer(INDArray[] memoryGradient) {
         return new KeptResidual.Sublayer() {
             @Override
             public INDArray output() {
@@ -111,6 +96,9 @@ final class KeptAttention {
             @Override
             public INDArray backward(INDArray dOut, Map<String, INDArray> grads) {
                 INDArray[] d = KeptAttention.this.backward(dOut, grads);
+                if (memoryGradient == null) {
+                    return d[0].addi(d[1]);
+                }
                 memoryGradient[0] = memoryGradient[0] == null ? d[1] : memoryGradient[0].addi(d[1]);
                 return d[0];
             }

@@ -80,8 +80,7 @@ public class KeptDecoderLayer extends FixedSameDiffGraphVertex {
         final KeptResidual self;
         final KeptResidual cross;
         final KeptResidual feedForward;
-        final KeptLayerNorm finalNorm;
-        final INDArray steps;
+        final KeptLayerEnd end;
         final INDArray output;
         final INDArray[] encoderGradient = new INDArray[1];
 
@@ -89,7 +88,6 @@ public class KeptDecoderLayer extends FixedSameDiffGraphVertex {
             decoder = inputs[0];
             encoder = inputs[1];
             long mb = decoder.size(0);
-            long tTgt = decoder.size(2);
             INDArray decoderMask = masks == null ? null : masks[0];
             INDArray encoderMask = masks == null ? null : masks[1];
             INDArray x = KeptRows.fromNcw(decoder);
@@ -97,33 +95,23 @@ public class KeptDecoderLayer extends FixedSameDiffGraphVertex {
             MultiHeadAttention mha = conf.attention();
             long d = conf.dModel();
             NormPosition norm = conf.normPosition();
-            self = KeptResidual.forward(norm, x, p, DecoderLayer.LN1, KeptEncoderLayer.rows(drop.get(DecoderLayer.DROP_SELF), d),
+            self = KeptResidual.forward(norm, x, p, DecoderLayer.LN1, KeptRows.dropoutRows(drop.get(DecoderLayer.DROP_SELF), d),
                     in -> new KeptAttention(mha, p, DecoderLayer.SELF, mb, in, in, decoderMask, true,
-                            drop.get(DecoderLayer.DROP_SELF_WEIGHTS)).asSelfAttention());
+                            drop.get(DecoderLayer.DROP_SELF_WEIGHTS)).asSublayer(null));
             cross = KeptResidual.forward(norm, self.output(), p, DecoderLayer.LN2,
-                    KeptEncoderLayer.rows(drop.get(DecoderLayer.DROP_CROSS), d),
+                    KeptRows.dropoutRows(drop.get(DecoderLayer.DROP_CROSS), d),
                     in -> new KeptAttention(mha, p, DecoderLayer.CROSS, mb, in, e, encoderMask, false,
-                            drop.get(DecoderLayer.DROP_CROSS_WEIGHTS)).asCrossAttention(encoderGradient));
+                            drop.get(DecoderLayer.DROP_CROSS_WEIGHTS)).asSublayer(encoderGradient));
             feedForward = KeptResidual.forward(norm, cross.output(), p, DecoderLayer.LN3,
-                    KeptEncoderLayer.rows(drop.get(DecoderLayer.DROP_FFN), d), in -> new KeptFeedForward(in, p, ""));
-            INDArray y = feedForward.output();
-            if (conf.hasFinalLayerNorm()) {
-                finalNorm = new KeptLayerNorm(y, p.get(DecoderLayer.LN_FINAL + "g"), p.get(DecoderLayer.LN_FINAL + "b"));
-                y = finalNorm.output();
-            } else {
-                finalNorm = null;
-            }
-            steps = KeptRows.stepColumn(decoderMask, mb, tTgt, decoder.dataType());
-            output = y.mulColumnVector(steps);
+                    KeptRows.dropoutRows(drop.get(DecoderLayer.DROP_FFN), d), in -> new KeptFeedForward(in, p, ""));
+            end = new KeptLayerEnd(feedForward.output(), conf.hasFinalLayerNorm() ? DecoderLayer.LN_FINAL : null, p,
+                    decoderMask, mb, decoder.size(2));
+            output = end.output();
         }
 
         /** @return dL/d(decoder input) and dL/d(encoder output), as rows */
         INDArray[] backward(INDArray dOut, Map<String, INDArray> grads) {
-            INDArray dy = dOut.muliColumnVector(steps);
-            if (finalNorm != null) {
-                dy = finalNorm.backward(dy, grads.get(DecoderLayer.LN_FINAL + "g"), grads.get(DecoderLayer.LN_FINAL + "b"));
-            }
-            INDArray dx = self.backward(cross.backward(feedForward.backward(dy, grads), grads), grads);
+            INDArray dx = self.backward(cross.backward(feedForward.backward(end.backward(dOut, grads), grads), grads), grads);
             return new INDArray[]{dx, encoderGradient[0]};
         }
     }

@@ -74,45 +74,28 @@ public class KeptEncoderLayer extends DropoutSameDiffLayer {
         final INDArray input;
         final KeptResidual attention;
         final KeptResidual feedForward;
-        final KeptLayerNorm finalNorm;
-        final INDArray steps;                      // [mb·T, 1] time mask
+        final KeptLayerEnd end;
         final INDArray output;
 
         Pass(EncoderLayer conf, INDArray input, INDArray mask, Map<String, INDArray> drop, Map<String, INDArray> p) {
             this.input = input;
             long mb = input.size(0);
-            long t = input.size(2);
             INDArray x = KeptRows.fromNcw(input);
             MultiHeadAttention mha = conf.attention();
             INDArray weightDrop = drop.get(EncoderLayer.DROP_WEIGHTS);
             attention = KeptResidual.forward(conf.getNormPosition(), x, p, EncoderLayer.LN1,
-                    rows(drop.get(EncoderLayer.DROP_ATTENTION), conf.getDModel()),
-                    in -> new KeptAttention(mha, p, "", mb, in, in, mask, false, weightDrop).asSelfAttention());
+                    KeptRows.dropoutRows(drop.get(EncoderLayer.DROP_ATTENTION), conf.getDModel()),
+                    in -> new KeptAttention(mha, p, "", mb, in, in, mask, false, weightDrop).asSublayer(null));
             feedForward = KeptResidual.forward(conf.getNormPosition(), attention.output(), p, EncoderLayer.LN2,
-                    rows(drop.get(EncoderLayer.DROP_FFN), conf.getDModel()),
+                    KeptRows.dropoutRows(drop.get(EncoderLayer.DROP_FFN), conf.getDModel()),
                     in -> new KeptFeedForward(in, p, ""));
-            INDArray y = feedForward.output();
-            if (conf.hasFinalLayerNorm()) {
-                finalNorm = new KeptLayerNorm(y, p.get(EncoderLayer.LN_FINAL + "g"), p.get(EncoderLayer.LN_FINAL + "b"));
-                y = finalNorm.output();
-            } else {
-                finalNorm = null;
-            }
-            steps = KeptRows.stepColumn(mask, mb, t, input.dataType());
-            output = y.mulColumnVector(steps);
+            end = new KeptLayerEnd(feedForward.output(), conf.hasFinalLayerNorm() ? EncoderLayer.LN_FINAL : null, p, mask,
+                    mb, input.size(2));
+            output = end.output();
         }
 
         INDArray backward(INDArray dOut, Map<String, INDArray> grads) {
-            INDArray dy = dOut.muliColumnVector(steps);
-            if (finalNorm != null) {
-                dy = finalNorm.backward(dy, grads.get(EncoderLayer.LN_FINAL + "g"), grads.get(EncoderLayer.LN_FINAL + "b"));
-            }
-            return attention.backward(feedForward.backward(dy, grads), grads);
+            return attention.backward(feedForward.backward(end.backward(dOut, grads), grads), grads);
         }
-    }
-
-    /** A residual dropout mask [mb, T, d] as rows, or null. */
-    static INDArray rows(INDArray mask, long d) {
-        return mask == null ? null : mask.reshape('c', mask.length() / d, d);
     }
 }

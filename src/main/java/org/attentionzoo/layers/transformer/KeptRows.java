@@ -67,6 +67,11 @@ final class KeptRows {
         return perHead.reshape('c', mb, heads, t, dk).permute(0, 2, 1, 3).dup('c').reshape('c', mb * t, heads * dk);
     }
 
+    /** A residual dropout mask [mb, t, d] as rows [mb·t, d], or null for none. */
+    static INDArray dropoutRows(INDArray mask, long d) {
+        return mask == null ? null : mask.reshape('c', mask.length() / d, d);
+    }
+
     /** A time mask [mb, t] (null: all ones) as a column [mb·t, 1] of the rows' type. */
     static INDArray stepColumn(INDArray mask, long mb, long t, org.nd4j.linalg.api.buffer.DataType type) {
         if (mask == null) {
