@@ -5,24 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link LogSumExp} against the same sums computed with {@link Math#exp} in double. */
 class LogSumExpTest {
-
-    @Test
-    void eachTermIsCloseToExp() {
-        double worst = 0;
-        for (int i = 0; i <= 320_000; i++) {
-            float y = -32f * i / 320_000;
-            worst = Math.max(worst, Math.abs(LogSumExp.expNonPositive(y) / Math.exp(y) - 1));
-        }
-        assertTrue(worst < 6e-6, "largest relative error on [-32, 0]: " + worst);
-        assertEquals(1.0, LogSumExp.expNonPositive(0f), 1e-6);
-        assertEquals(Math.exp(-32), LogSumExp.expNonPositive(-1e9f), 6e-6 * Math.exp(-32), "clamped at -32");
-        assertEquals(Math.exp(-32), LogSumExp.expNonPositive(Float.NEGATIVE_INFINITY), 6e-6 * Math.exp(-32));
-        assertTrue(Float.isNaN(LogSumExp.expNonPositive(Float.NaN)));
-    }
 
     @Test
     void rowsOfLogitsMatchTheDoubleComputation() {
