@@ -298,7 +298,8 @@ public final class IncrementalStepModel implements StepModel {
                 double floor = Double.NEGATIVE_INFINITY;
                 boolean full = false;
                 values.get(i * v, row, 0, v);
-                for (int j = 0; j < v; j++) {
+                int best = k == 1 ? firstMax(row, v, skip) : -1;
+                for (int j = best < 0 ? 0 : v; j < v; j++) {                         // the scan, unless firstMax found it
                     float x = row[j];
                     if ((x > floor || !full) && !skip[j]) {                    // most tokens stop at the first test
                         selection.offer(j, x);
@@ -306,11 +307,29 @@ public final class IncrementalStepModel implements StepModel {
                         full = selection.full();
                     }
                 }
+                if (best >= 0) {
+                    selection.offer(best, row[best]);
+                }
                 top[i] = selection.result(scratch == null ? 0 : -LogSumExp.of(row, v, LogSumExp.max(row, v), scratch));
             }
             return top;
         }
 
+
+        /**
+         * The first position of the row's maximum when it is not an excluded token, else −1: the max in a loop
+         * C2 vectorises, then a search for it that stops there (for [64, 8000] about half the time of the scan
+         * with its branch per value). NaN anywhere makes the max NaN, found nowhere: −1.
+         */
+        private static int firstMax(float[] row, int v, boolean[] skip) {
+            float max = LogSumExp.max(row, v);
+            for (int j = 0; j < v; j++) {
+                if (row[j] == max) {
+                    return skip[j] ? -1 : j;
+                }
+            }
+            return -1;
+        }
 
         /** The buffer an array's memory belongs to: its own, or the one it is a view of. */
         private static DataBuffer memoryOf(INDArray a) {
