@@ -86,6 +86,11 @@ public record TopTokens(int[] tokens, double[] logProbs) {
             return size == values.length ? values[size - 1] : Double.NEGATIVE_INFINITY;
         }
 
+        /** The largest value kept (−∞ before the first). */
+        public double best() {
+            return size == 0 ? Double.NEGATIVE_INFINITY : values[0];
+        }
+
         /** Whether k values are kept. */
         public boolean full() {
             return size == values.length;

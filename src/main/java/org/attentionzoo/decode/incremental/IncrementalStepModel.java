@@ -310,11 +310,23 @@ public final class IncrementalStepModel implements StepModel {
                 if (best >= 0) {
                     selection.offer(best, row[best]);
                 }
-                top[i] = selection.result(scratch == null ? 0 : -LogSumExp.of(row, v, LogSumExp.max(row, v), scratch));
+                top[i] = selection.result(scratch == null ? 0 : -LogSumExp.of(row, v, rowMax(row, selection, excluded), scratch));
             }
             return top;
         }
 
+
+        /**
+         * The row's max from what the scan kept: its best token, or an excluded one (NaN is never kept, but
+         * makes the log-sum-exp NaN all the same).
+         */
+        private static float rowMax(float[] row, TopTokens.Selection selection, int[] excluded) {
+            float max = (float) selection.best();
+            for (int token : excluded) {
+                max = Math.max(max, row[token]);
+            }
+            return max;
+        }
 
         /**
          * The first position of the row's maximum when it is not an excluded token, else −1: the max in a loop

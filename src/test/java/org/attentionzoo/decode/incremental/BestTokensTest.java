@@ -78,10 +78,10 @@ class BestTokensTest {
                 sentences[i] = i;
                 prefixes[i] = new int[]{Vocabulary.BOS_ID, 4 + i % 5};
             }
-            int[] excluded = {Vocabulary.EOS_ID, 7};
             try (StepModel.Session normalised = new IncrementalStepModel(new LuongAttentionSteps(card, graph)).start(batch);
                  StepModel.Session fast = new IncrementalStepModel(new LuongAttentionSteps(card, graph)).start(batch)) {
                 double[][] logProbs = normalised.logProbs(sentences, prefixes);
+                int[] excluded = {Vocabulary.EOS_ID, 7, argMax(logProbs[0], new int[0])};   // row 0: its max excluded
                 TopTokens[] top = fast.topTokens(sentences, prefixes, 4, excluded);
                 for (int i = 0; i < rows; i++) {
                     TopTokens expected = TopTokens.of(logProbs[i], 4, excluded);
