@@ -1,13 +1,20 @@
 package org.attentionzoo.optim;
 
+import org.attentionzoo.util.DirectBuffers;
+import org.attentionzoo.util.SimdMath;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Cross entropy against label-smoothed targets (Szegedy et al. 2016; used with ε = 0.1 by Vaswani et al.
@@ -135,9 +142,66 @@ public final class LabelSmoothedCrossEntropy implements ILossFunction {
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         requireSoftmax(activationFn);
         int[] ids = classIds(labels, preOutput.size(1));
+        if (DirectBuffers.floatRows(preOutput) && preOutput.size(1) > 0
+                && (mask == null || mask.length() == preOutput.size(0))) {
+            return floatGradient(ids, preOutput, mask);
+        }
         Softmax sm = Softmax.of(preOutput);
         lastGradientScore.get()[0] = total(scoreArray(ids, sm, mask), false);            // before p overwrites e
         return gradient(ids, sm, mask);
+    }
+
+    /**
+     * {@link #computeGradient} for float pre-activations with dense rows, one row at a time in Java arrays and
+     * loops that C2 vectorises, the exponentials from {@link SimdMath#expNonPositive} (within 6e−6 of exp,
+     * relative; ND4J's exp runs about 2.2 ns a value, a quarter of a million values per row block of 32 target
+     * tokens at V = 8000): per row, m = max z, e = exp(z − m), S = Σ e (in double), then
+     * <pre>
+     *   L = log S − (1 − ε)(z_y − m) − (ε / V) Σ_k (z_k − m),    ∂L/∂z_k = e_k / S − ε / V − (1 − ε)[k = y]
+     * </pre>
+     * each times the row's mask (one entry per row). Also records the summed loss for {@link #lastGradientScore}.
+     */
+    private INDArray floatGradient(int[] ids, INDArray z, INDArray mask) {
+        int n = (int) z.size(0);
+        int classes = (int) z.size(1);
+        double[] weights = mask == null ? null : mask.castTo(DataType.DOUBLE).dup().data().asDouble();
+        INDArray grad = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, classes}, 'c');
+        FloatBuffer in = DirectBuffers.floats(z);
+        FloatBuffer out = DirectBuffers.floats(grad);
+        float[] row = new float[classes];
+        float[] e = new float[classes];
+        float smooth = (float) (epsilon / classes);
+        double score = 0;
+        for (int i = 0; i < n; i++) {
+            double weight = weights == null ? 1 : weights[i];
+            if (weight == 0) {
+                Arrays.fill(e, 0f);
+                out.put(i * classes, e);
+                continue;
+            }
+            in.get(i * classes, row);
+            float max = SimdMath.max(row, classes);
+            for (int k = 0; k < classes; k++) {
+                e[k] = SimdMath.expNonPositive(row[k] - max);
+            }
+            double sum = 0;
+            double logits = 0;
+            for (int k = 0; k < classes; k++) {
+                sum += e[k];
+                logits += row[k];
+            }
+            double shiftedTotal = logits - (double) classes * max;                     // Σ_k (z_k − m)
+            score += weight * (Math.log(sum) - (1 - epsilon) * (row[ids[i]] - max) - epsilon / classes * shiftedTotal);
+            float scale = (float) (weight / sum);
+            float offset = (float) (weight * smooth);
+            for (int k = 0; k < classes; k++) {
+                e[k] = e[k] * scale - offset;
+            }
+            e[ids[i]] -= (float) (weight * (1 - epsilon));
+            out.put(i * classes, e);
+        }
+        lastGradientScore.get()[0] = score;
+        return grad;
     }
 
     /**

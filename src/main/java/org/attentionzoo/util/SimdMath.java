@@ -32,6 +32,15 @@ public final class SimdMath {
     private SimdMath() {
     }
 
+    /** max_j x_j over the first {@code n} values (a vectorised reduction); NaN if any is NaN. */
+    public static float max(float[] x, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            m = Math.max(m, x[j]);
+        }
+        return m;
+    }
+
     /** exp(y) for y ≤ 0, y below {@link #EXP_FLOOR} counting as that; NaN stays NaN. */
     public static float expNonPositive(float y) {
         float u = Math.max(y, EXP_FLOOR) * 0.0625f + 1f;

@@ -110,6 +110,38 @@ class LabelSmoothedCrossEntropyTest {
     }
 
     @Test
+    void floatRowsAgreeWithTheDoubleComputation() {
+        Nd4j.getRandom().setSeed(11);
+        int n = 7;
+        int classes = 2003;
+        INDArray z = Nd4j.randn(DataType.DOUBLE, n, classes).muli(3);
+        z.putScalar(2, 5, 60.0);                                                          // one dominant logit
+        INDArray labels = Nd4j.createFromArray(new double[]{0, 2002, 5, 17, 17, 900, 3}).reshape(n, 1);
+        INDArray mask = Nd4j.createFromArray(new double[]{1, 1, 1, 0, 1, 0.5, 1}).reshape(n, 1);
+        ActivationSoftmax softmax = new ActivationSoftmax();
+        for (double eps : new double[]{0, 0.1}) {
+            for (INDArray m : new INDArray[]{null, mask}) {
+                LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(eps);
+                INDArray expected = loss.computeGradient(labels, z.dup(), softmax, m);
+                double expectedScore = loss.lastGradientScore();
+                for (char order : new char[]{'c', 'f'}) {                                 // f: the ND4J path in float
+                    INDArray got = loss.computeGradient(labels, z.castTo(DataType.FLOAT).dup(order), softmax,
+                            m == null ? null : m.castTo(DataType.FLOAT));
+                    String label = "eps " + eps + (m == null ? "" : ", masked") + ", order " + order;
+                    assertEquals(DataType.FLOAT, got.dataType(), label);
+                    double worst = expected.sub(got.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+                    assertTrue(worst < 1e-6, label + ": max |difference| " + worst);
+                    assertEquals(expectedScore, loss.lastGradientScore(), 1e-5 * Math.abs(expectedScore), label);
+                }
+            }
+        }
+        LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(0.1);
+        INDArray got = loss.computeGradient(labels, z.castTo(DataType.FLOAT), softmax, mask.castTo(DataType.FLOAT));
+        assertEquals(0.0, got.getRow(3).amaxNumber().doubleValue(), 0.0, "masked row has no gradient");
+        assertEquals(0.0, got.sum(1).amaxNumber().doubleValue(), 1e-5, "p − q sums to 0 in every row");
+    }
+
+    @Test
     void labelOutOfRangeIsAnError() {
         INDArray labels = Nd4j.createFromArray(new double[]{1, 3}).reshape(2, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

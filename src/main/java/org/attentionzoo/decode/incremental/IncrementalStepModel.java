@@ -3,6 +3,7 @@ package org.attentionzoo.decode.incremental;
 import org.attentionzoo.decode.StepModel;
 import org.attentionzoo.decode.TopTokens;
 import org.attentionzoo.util.DirectBuffers;
+import org.attentionzoo.util.SimdMath;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -334,7 +335,7 @@ public final class IncrementalStepModel implements StepModel {
          * with its branch per value). NaN anywhere makes the max NaN, found nowhere: −1.
          */
         private static int firstMax(float[] row, int v, boolean[] skip) {
-            float max = LogSumExp.max(row, v);
+            float max = SimdMath.max(row, v);
             for (int j = 0; j < v; j++) {
                 if (row[j] == max) {
                     return skip[j] ? -1 : j;

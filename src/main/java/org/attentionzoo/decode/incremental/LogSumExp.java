@@ -17,19 +17,10 @@ final class LogSumExp {
     private LogSumExp() {
     }
 
-    /** max_j x_j over the first {@code n} values. */
-    static float max(float[] x, int n) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            m = Math.max(m, x[j]);
-        }
-        return m;
-    }
-
     /**
      * log Σ_j exp(x_j) over the first {@code n} values of {@code x}.
      *
-     * @param max     max_j x_j ({@link #max})
+     * @param max     max_j x_j ({@link SimdMath#max})
      * @param scratch at least {@code n} floats, overwritten
      */
     static double of(float[] x, int n, float max, float[] scratch) {
