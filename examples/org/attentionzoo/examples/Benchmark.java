@@ -53,6 +53,9 @@ import java.util.Locale;
  * untimed for {@code --decode-warmup} seconds (default 5: JIT compilation, workspaces), then as many whole passes
  * as fit in {@code --decode-seconds} (default 3), timed; "greedy b64 uncached" makes one untimed and one timed pass.
  * The peer's Python benchmark times one pass with no warm-up (PyTorch compiles nothing at run time).
+ * Each model runs in a JVM of its own ({@code --fork true}, the default, as JMH forks; a run launched from
+ * a custom class loader, such as {@code mvn exec:java}, measures every model in that one JVM instead), so
+ * the peak RSS is that model's alone.
  *
  * <pre>
  * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.Benchmark \
@@ -79,6 +82,9 @@ public final class Benchmark {
         int workers = 0;
         double warmupSeconds = 5;
         double measureSeconds = 3;
+        boolean fork = true;
+        boolean rowsOnly = false;
+        double givenGflops = Double.NaN;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--train" -> trainFile = Path.of(args[i + 1]);
@@ -91,30 +97,44 @@ public final class Benchmark {
                 case "--workers" -> workers = Integer.parseInt(args[i + 1]);
                 case "--decode-warmup" -> warmupSeconds = Double.parseDouble(args[i + 1]);
                 case "--decode-seconds" -> measureSeconds = Double.parseDouble(args[i + 1]);
+                case "--fork" -> fork = Boolean.parseBoolean(args[i + 1]);
+                case ROWS_ONLY -> rowsOnly = Boolean.parseBoolean(args[i + 1]);
+                case GFLOPS -> givenGflops = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false"
-                        + " --workers N --decode-warmup SECONDS --decode-seconds SECONDS");
+                        + " --workers N --decode-warmup SECONDS --decode-seconds SECONDS --fork true|false");
             }
         }
         if (workers <= 0) {
             workers = Threads.workers();
         }
         MemoryPeak memory = MemoryPeak.start();
-        double gflops = gemmGflops(1024);
+        double gflops = Double.isNaN(givenGflops) ? gemmGflops(1024) : givenGflops;
         Tokenizer words = Tokenizers.forName("words");
         List<SentencePair> train = ParallelCorpus.read(trainFile, true).pairs();
         List<SentencePair> dev = ParallelCorpus.read(devFile, true).pairs().stream()
                 .filter(p -> fits(words, p, 20)).limit(decodeSentences).toList();
         Vocabulary srcVocab = TrainingData.sourceVocabulary(train, words, 2, 8000);
         Vocabulary tgtVocab = TrainingData.targetVocabulary(train, words, 2, 8000);
-        System.out.printf(Locale.ROOT, "ND4J %s threads per operation; training on %d worker threads (data parallel); "
-                        + "GEMM 1024x1024 float: %.1f GFLOP/s per thread; vocab %d/%d; batch 64; "
-                        + "%d timed steps after %d; %d dev sentences, decoded for %.0f s untimed then %.0f s timed%n",
-                Nd4j.getEnvironment().maxThreads(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup, dev.size(),
-                warmupSeconds, measureSeconds);
-        System.out.println("| model | params | train tgt tok/s | ms/step | MFU | greedy b64 sent/s "
-                + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | peak RSS MB |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        boolean forks = fork && forkable();
+        if (!rowsOnly) {
+            System.out.printf(Locale.ROOT, "ND4J %s threads per operation; training on %d worker threads (data parallel); "
+                            + "GEMM 1024x1024 float: %.1f GFLOP/s per thread; vocab %d/%d; batch 64; "
+                            + "%d timed steps after %d; %d dev sentences, decoded for %.0f s untimed then %.0f s timed; %s%n",
+                    Nd4j.getEnvironment().maxThreads(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup,
+                    dev.size(), warmupSeconds, measureSeconds, forks ? "each model in a JVM of its own"
+                            : "every model in this JVM");
+            System.out.println("| model | params | train tgt tok/s | ms/step | MFU | greedy b64 sent/s "
+                    + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | peak RSS MB |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        }
+        if (forks) {
+            memory.stop();
+            for (String name : cards) {
+                forkFor(name, args, gflops);
+            }
+            return;
+        }
         for (String name : cards) {
             ModelCard card = Zoo.card(name).toBuilder().embeddingSize(256).hiddenSize(256).dropout(0.1).build();
             TranslationModel model = TranslationModel.create(card, srcVocab, tgtVocab, words, words);
@@ -156,6 +176,44 @@ public final class Benchmark {
                     memory.peakBytes() / 1e6);
         }
         memory.stop();
+    }
+
+    /** Options only a forked run gets: print the model rows without the header, and use the parent's GEMM speed. */
+    private static final String ROWS_ONLY = "--rows-only";
+    private static final String GFLOPS = "--gflops";
+
+    /**
+     * Whether each model can run in a JVM of its own: only when this one was started with a plain class path
+     * (not, for instance, from {@code mvn exec:java}, whose class loader a child would not have).
+     */
+    private static boolean forkable() {
+        return Benchmark.class.getClassLoader() == ClassLoader.getSystemClassLoader();
+    }
+
+    /**
+     * Runs one model's measurements in a new JVM with this one's class path and JVM options (as JMH forks):
+     * what one model leaves behind (JIT profiles, ND4J's shape-information cache, which keeps the first 1000
+     * shapes it sees and builds every other one natively, native memory) does not slow the next, and the peak
+     * RSS is that model's alone. The child prints its row to this process's output.
+     */
+    private static void forkFor(String card, String[] args, double gflops) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Benchmark.class.getName());
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].equals("--cards") && !args[i].equals("--fork")) {
+                command.add(args[i]);
+                command.add(args[i + 1]);
+            }
+        }
+        command.addAll(List.of("--cards", card, "--fork", "false", ROWS_ONLY, "true", GFLOPS, Double.toString(gflops)));
+        int status = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (status != 0) {
+            throw new IllegalStateException("the benchmark of " + card + " exited with status " + status);
+        }
     }
 
     private static boolean fits(Tokenizer t, SentencePair p, int max) {
