@@ -71,6 +71,15 @@ class SimdMathTest {
     }
 
     @Test
+    void maxSkipsNaNAndReadsOnlyTheFirstN() {
+        float[] x = {-3f, Float.NaN, 2.5f, -0f, 9f};
+        assertEquals(2.5f, SimdMath.max(x, 4), 0f);
+        assertEquals(9f, SimdMath.max(x, 5), 0f);
+        assertEquals(Float.NEGATIVE_INFINITY, SimdMath.max(x, 0), 0f);
+        assertEquals(Float.NEGATIVE_INFINITY, SimdMath.max(new float[]{Float.NaN}, 1), 0f);
+    }
+
+    @Test
     void inPlaceLoopsTouchOnlyTheirRange() {
         float[] original = {3f, -1f, 0.5f, 2f, 7f};
         float[] a = original.clone();

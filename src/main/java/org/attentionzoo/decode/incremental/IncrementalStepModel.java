@@ -332,18 +332,20 @@ public final class IncrementalStepModel implements StepModel {
         }
 
         /**
-         * The first position of the row's maximum when it is not an excluded token, else −1: the max in a loop
-         * C2 vectorises, then a search for it that stops there (for [64, 8000] about half the time of the scan
-         * with its branch per value). NaN anywhere makes the max NaN, found nowhere: −1.
+         * The first position of the row's maximum when it is not an excluded token, else −1 (then the scan with
+         * its selection runs): one compare per value, where the selection's scan tests a floor and the exclusion
+         * mask. NaN values are never the maximum, as in the scan.
          */
         private static int firstMax(float[] row, int v, boolean[] skip) {
-            float max = SimdMath.max(row, v);
+            float max = Float.NEGATIVE_INFINITY;
+            int best = -1;
             for (int j = 0; j < v; j++) {
-                if (row[j] == max) {
-                    return skip[j] ? -1 : j;
+                if (row[j] > max) {
+                    max = row[j];
+                    best = j;
                 }
             }
-            return -1;
+            return best < 0 || skip[best] ? -1 : best;
         }
 
         /** The buffer an array's memory belongs to: its own, or the one it is a view of. */
