@@ -1,5 +1,11 @@
 package org.attentionzoo.util;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.nio.FloatBuffer;
+
 /**
  * exp, sigmoid and tanh over float arrays in loops that HotSpot's C2 compiler turns into SIMD instructions
  * on JDK 17: only multiplications, additions, divisions, min and max, no {@code Math.exp} (a scalar call) and
@@ -88,6 +94,22 @@ public final class SimdMath {
         for (int j = from; j < from + n; j++) {
             a[j] = sigmoid(a[j]);
         }
+    }
+
+    /**
+     * tanh of every element of {@code a}, in place, which it returns: through {@link #tanhInPlace(float[], int, int)}
+     * for a dense row-major float array (a copy into a Java array and back), else ND4J's {@code Transforms.tanh}.
+     */
+    public static INDArray tanhInPlace(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || !DirectBuffers.denseRowMajor(a) || a.length() > Integer.MAX_VALUE) {
+            return Transforms.tanh(a, false);
+        }
+        float[] values = new float[(int) a.length()];
+        FloatBuffer memory = DirectBuffers.floats(a);
+        memory.get(0, values);
+        tanhInPlace(values, 0, values.length);
+        memory.put(0, values);
+        return a;
     }
 
     /** a[from + j] = tanh(a[from + j]) for j &lt; n. */

@@ -1,10 +1,15 @@
 package org.attentionzoo.util;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link SimdMath} against {@link Math#exp} and {@link Math#tanh} in double, on dense grids of float inputs. */
@@ -68,6 +73,23 @@ class SimdMathTest {
         assertEquals(1.0, SimdMath.sigmoid(1000f), 0.0);
         assertEquals(0.0, SimdMath.sigmoid(-1000f), 1e-13);
         assertEquals(-1.0, SimdMath.tanh(-1000f), 0.0);
+    }
+
+    @Test
+    void tanhOfAnArrayInPlaceInEveryLayout() {
+        INDArray x = Nd4j.linspace(-6, 6, 24,
+                DataType.DOUBLE).reshape('c', 2, 3, 4);
+        INDArray expected = Transforms.tanh(x, true);
+        for (char order : new char[]{'c', 'f'}) {
+            for (DataType type : new DataType[]{
+                    DataType.FLOAT, DataType.DOUBLE}) {
+                INDArray a = x.castTo(type).dup(order);
+                INDArray got = SimdMath.tanhInPlace(a);
+                assertSame(a, got, "in place");
+                double worst = expected.sub(got.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+                assertTrue(worst < 5e-7, order + " " + type + ": " + worst);
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.util.DirectMatmul;
+import org.attentionzoo.util.SimdMath;
 import org.attentionzoo.layers.LstmCell;
 import org.attentionzoo.layers.attention.AttentionDecoder;
 import org.attentionzoo.models.GraphNames;
@@ -9,7 +10,6 @@ import org.attentionzoo.models.RnnAttention;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -114,12 +114,12 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
         if (style == AttentionDecoder.Style.BAHDANAU) {
             INDArray c = attention.context(previous.h(), sources);                       // c_i, query s_{i−1}
             LstmCell.State s = cell.step(previous, y, c);                                // s_i, m_i
-            out = Transforms.tanh(DirectMatmul.mmul(Nd4j.concat(1, s.h(), c, y), wo), false);          // t_i
+            out = SimdMath.tanhInPlace(DirectMatmul.mmul(Nd4j.concat(1, s.h(), c, y), wo));          // t_i
             next.put(H, s.h()).put(M, s.c());
         } else {
             LstmCell.State s = cell.step(previous, y, state.get(FEED));                  // h_t, m_t
             INDArray c = attention.context(s.h(), sources);                              // c_t, query h_t
-            out = Transforms.tanh(DirectMatmul.mmul(Nd4j.concat(1, c, s.h()), wo), false);             // h̃_t
+            out = SimdMath.tanhInPlace(DirectMatmul.mmul(Nd4j.concat(1, c, s.h()), wo));             // h̃_t
             next.put(H, s.h()).put(M, s.c()).put(FEED, out);
         }
         return StepOutput.ofLogits(output.logits(out), next.build());

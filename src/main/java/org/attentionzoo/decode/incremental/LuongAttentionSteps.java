@@ -1,6 +1,7 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.util.DirectMatmul;
+import org.attentionzoo.util.SimdMath;
 import org.attentionzoo.layers.attention.LuongAttention;
 import org.attentionzoo.models.GraphNames;
 import org.attentionzoo.models.ModelCard;
@@ -8,7 +9,6 @@ import org.attentionzoo.models.RnnAttention;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -95,7 +95,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray h = Seq2SeqSteps.decoderStep(layers, embedding.lookup(tokens), sources, state, next);   // h_t [rows, H]
         INDArray c = attention.context(h, sources);                                              // c_t [rows, dEnc]
-        INDArray attentional = Transforms.tanh(DirectMatmul.mmul(Nd4j.concat(1, c, h), wc), false);            // h̃_t [rows, dOut]
+        INDArray attentional = SimdMath.tanhInPlace(DirectMatmul.mmul(Nd4j.concat(1, c, h), wc));            // h̃_t [rows, dOut]
         return StepOutput.ofLogits(output.logits(attentional), next.build());
     }
 }

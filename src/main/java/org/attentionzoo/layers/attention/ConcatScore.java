@@ -1,10 +1,10 @@
 package org.attentionzoo.layers.attention;
 
+import org.attentionzoo.util.SimdMath;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
@@ -76,7 +76,7 @@ public class ConcatScore implements AttentionScore {
         long tK = projectedKeys.size(1);
         INDArray sum = q.reshape(mb, tQ, 1, attentionDim)
                 .add(projectedKeys.reshape(mb, 1, tK, attentionDim));                // [mb, tQ, tK, dA]
-        return Transforms.tanh(sum, false).muli(params.get(V_A)).sum(3);            // [mb, tQ, tK]
+        return SimdMath.tanhInPlace(sum).muli(params.get(V_A)).sum(3);               // [mb, tQ, tK]
     }
 
     @Override
