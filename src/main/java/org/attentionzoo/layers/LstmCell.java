@@ -9,7 +9,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-
 /**
  * One step of an LSTM (Hochreiter and Schmidhuber 1997, with the forget gate of Gers et al. 2000; no
  * peepholes) in eager INDArray math, for decoding one token at a time and for checking the layers

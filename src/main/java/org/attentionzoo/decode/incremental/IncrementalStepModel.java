@@ -318,7 +318,6 @@ public final class IncrementalStepModel implements StepModel {
             return top;
         }
 
-
         /**
          * The row's max from what the scan kept: its best token, or an excluded one (NaN is never kept, but
          * makes the log-sum-exp NaN all the same).
