@@ -8,7 +8,7 @@ import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.RnnAttention;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -42,7 +42,9 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
     private final TokenEmbedding embedding;
     private final DecoderLayers layers;
     private final SourceAttention attention;
-    private final INDArray wc;
+    /** W_c's rows for the context c_t and for the decoder state h_t: h̃_t = tanh(c_t W_cc + h_t W_ch), no concatenation. */
+    private final INDArray wcContext;
+    private final INDArray wcState;
     private final SoftmaxOutput output;
 
     /** Whether this decoder can step models of the card: the attention family, Luong decoder, no input feeding. */
@@ -65,7 +67,9 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         this.embedding = new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING);
         this.layers = new DecoderLayers(graph, card.decoderLayers());
         this.attention = new SourceAttention(vertex.scoreFunction(), graph);
-        this.wc = graph.getVertex(RnnAttention.ATTENTION).paramTable(false).get(LuongAttention.W_C);
+        INDArray wc = graph.getVertex(RnnAttention.ATTENTION).paramTable(false).get(LuongAttention.W_C);
+        this.wcContext = wc.get(NDArrayIndex.interval(0, vertex.encoderSize()), NDArrayIndex.all());
+        this.wcState = wc.get(NDArrayIndex.interval(vertex.encoderSize(), wc.rows()), NDArrayIndex.all());
         this.output = new SoftmaxOutput(graph);
     }
 
@@ -95,7 +99,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray h = Seq2SeqSteps.decoderStep(layers, embedding.lookup(tokens), sources, state, next);   // h_t [rows, H]
         INDArray c = attention.context(h, sources);                                              // c_t [rows, dEnc]
-        INDArray attentional = SimdMath.tanhInPlace(DirectMatmul.mmul(Nd4j.concat(1, c, h), wc));            // h̃_t [rows, dOut]
+        INDArray attentional = SimdMath.tanhInPlace(DirectMatmul.mmulAdd(h, wcState, DirectMatmul.mmul(c, wcContext))); // h̃_t [rows, dOut]
         return StepOutput.ofLogits(output.logits(attentional), next.build());
     }
 }
