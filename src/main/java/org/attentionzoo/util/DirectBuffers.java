@@ -2,6 +2,7 @@ package org.attentionzoo.util;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,6 +52,40 @@ public final class DirectBuffers {
     /** A double array's elements, from its first; the caller checks the type and {@link #contiguous}. */
     public static DoubleBuffer doubles(INDArray a) {
         return bytes(a).asDoubleBuffer().position((int) a.offset()).slice();
+    }
+
+    /**
+     * matrix[indices]: the listed rows of a matrix, [indices.length, columns], a new row-major array of its type (in
+     * the current workspace, if any). Float and double matrices with {@link #denseRows} are copied row by row in
+     * memory (ND4J's {@code pullRows} took 4.3% of a batch-64 decoding step gathering 64 rows of 1024 floats, this a
+     * fraction of it); any other goes to {@code pullRows}.
+     *
+     * @throws IndexOutOfBoundsException if an index is outside the matrix
+     */
+    public static INDArray gatherRows(INDArray matrix, int[] indices) {
+        DataType type = matrix.dataType();
+        if (!denseRows(matrix) || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
+            return Nd4j.pullRows(matrix, 1, indices);
+        }
+        int rows = (int) matrix.size(0);
+        int columns = (int) matrix.size(1);
+        INDArray out = Nd4j.createUninitialized(type, new long[]{indices.length, columns}, 'c');
+        FloatBuffer fromFloats = type == DataType.FLOAT ? floats(matrix) : null;
+        FloatBuffer toFloats = type == DataType.FLOAT ? floats(out) : null;
+        DoubleBuffer fromDoubles = type == DataType.DOUBLE ? doubles(matrix) : null;
+        DoubleBuffer toDoubles = type == DataType.DOUBLE ? doubles(out) : null;
+        for (int i = 0; i < indices.length; i++) {
+            int row = indices[i];
+            if (row < 0 || row >= rows) {
+                throw new IndexOutOfBoundsException("row " + row + " of a matrix of " + rows + " rows");
+            }
+            if (toFloats != null) {
+                toFloats.put(i * columns, fromFloats, row * columns, columns);
+            } else {
+                toDoubles.put(i * columns, fromDoubles, row * columns, columns);
+            }
+        }
+        return out;
     }
 
     private static ByteBuffer bytes(INDArray a) {

@@ -26,10 +26,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * identity at inference and are skipped. The state of layer l is kept as {@code h<l>} (and {@code c<l>} for
  * an LSTM), each [rows, H].
  *
- * <p>When the decoder input ends in columns that stay the same for a sentence at every step (the fixed context
- * c of x_t = [E y_{t−1} ; c]), a first LSTM layer's product splits as x_t W = (E y_{t−1}) W_head + c W_tail:
- * {@link #fixedInputProduct} computes c W_tail once per sentence, and {@link #step(INDArray, INDArray, RowState,
- * RowState.Builder)} multiplies only the varying columns at each step.
+ * <p>The decoder input is x_t = [E y_{t−1} ; c], the target embedding of the previous token and the fixed
+ * context. A first LSTM layer's product splits as x_t W = (E y_{t−1}) W_head + c W_tail: {@link
+ * #fixedInputProduct} computes c W_tail once per sentence, and {@link #step(int[], INDArray, RowState,
+ * RowState.Builder)} looks (E y_{t−1}) W_head up in the table E W_head ({@link TokenProjection}) at each step, or
+ * multiplies it where the model has no table.
  */
 final class DecoderLayers {
 
@@ -37,9 +38,16 @@ final class DecoderLayers {
     private final GruCell[] gru;
     /** The first layer's input weights W [nIn, 4H] when it is an LSTM, else null. */
     private final INDArray firstInputWeights;
+    /** E, the target embedding that feeds the first layer. */
+    private final TokenEmbedding embedding;
+    /** E W_head, when the first layer is an LSTM and the model has the table, else null. */
+    private final TokenProjection tokenProjection;
 
-    /** @param count the number of decoder layers (the card's decoderLayers) */
-    DecoderLayers(ComputationGraph graph, int count) {
+    /**
+     * @param count     the number of decoder layers (the card's decoderLayers)
+     * @param embedding the target embedding E, whose rows begin the first layer's input
+     */
+    DecoderLayers(ComputationGraph graph, int count, TokenEmbedding embedding) {
         lstm = new LstmCell[count];
         gru = new GruCell[count];
         for (int l = 0; l < count; l++) {
@@ -67,6 +75,18 @@ final class DecoderLayers {
         }
         firstInputWeights = count > 0 && lstm[0] != null
                 ? graph.getLayer(GraphNames.decoderLayer(0)).getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY) : null;
+        this.embedding = embedding;
+        this.tokenProjection = firstInputWeights == null ? null : TokenProjection.of(graph, embedding, head());
+    }
+
+    /** E[tokens], [rows, e]. */
+    INDArray embed(int[] tokens) {
+        return embedding.lookup(tokens);
+    }
+
+    /** W_head: the first layer's input weights for the embedding's columns, [e, 4H]. */
+    private INDArray head() {
+        return firstInputWeights.get(NDArrayIndex.interval(0, embedding.width()), NDArrayIndex.all());
     }
 
     /**
@@ -86,15 +106,16 @@ final class DecoderLayers {
     }
 
     /**
-     * Every layer one step, the first from x = [varying ; fixed] given the fixed columns' product
-     * ({@link #fixedInputProduct}): z = varying W_head + (fixed W_tail) + h R + b.
+     * Every layer one step, the first from x = [E y ; fixed] given the fixed columns' product
+     * ({@link #fixedInputProduct}): z = (E W_head)[y] + (fixed W_tail) + h R + b.
      *
-     * @param varying      the input columns that change from step to step, [rows, nIn − width]
+     * @param tokens       y, the previous token of each row
      * @param fixedProduct {@link #fixedInputProduct} of the rows' fixed columns, [rows, 4H]
      */
-    INDArray step(INDArray varying, INDArray fixedProduct, RowState previous, RowState.Builder next) {
-        INDArray head = firstInputWeights.get(NDArrayIndex.interval(0, varying.size(1)), NDArrayIndex.all());
-        INDArray projected = DirectMatmul.mmul(varying, head).addi(fixedProduct);
+    INDArray step(int[] tokens, INDArray fixedProduct, RowState previous, RowState.Builder next) {
+        INDArray projected = tokenProjection != null ? tokenProjection.rows(tokens)
+                : DirectMatmul.mmul(embedding.lookup(tokens), head());
+        projected.addi(fixedProduct);
         LstmCell.State s = lstm[0].stepFromProjection(new LstmCell.State(previous.get(h(0)), previous.get(c(0))), projected);
         next.put(h(0), s.h()).put(c(0), s.c());
         return stepFrom(1, s.h(), previous, next);

@@ -39,7 +39,6 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
 
     private final Function<int[][], Map<String, INDArray>> encoder;
     private final String encoderStates;
-    private final TokenEmbedding embedding;
     private final DecoderLayers layers;
     private final SourceAttention attention;
     /** W_c's rows for the context c_t and for the decoder state h_t: h̃_t = tanh(c_t W_cc + h_t W_ch), no concatenation. */
@@ -64,8 +63,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         }
         this.encoderStates = SourceAttention.encoderStatesVertex(graph);
         this.encoder = RecurrentEncoder.forGraph(graph, card.encoderLayers(), GraphNames.CONTEXT, encoderStates);
-        this.embedding = new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING);
-        this.layers = new DecoderLayers(graph, card.decoderLayers());
+        this.layers = new DecoderLayers(graph, card.decoderLayers(), new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING));
         this.attention = new SourceAttention(vertex.scoreFunction(), graph);
         INDArray wc = graph.getVertex(RnnAttention.ATTENTION).paramTable(false).get(LuongAttention.W_C);
         this.wcContext = wc.get(NDArrayIndex.interval(0, vertex.encoderSize()), NDArrayIndex.all());
@@ -97,7 +95,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
         RowState sources = encoded.selectShared(sentences);
         RowState.Builder next = RowState.builder(tokens.length);
-        INDArray h = Seq2SeqSteps.decoderStep(layers, embedding.lookup(tokens), sources, state, next);   // h_t [rows, H]
+        INDArray h = Seq2SeqSteps.decoderStep(layers, tokens, sources, state, next);   // h_t [rows, H]
         INDArray c = attention.context(h, sources);                                              // c_t [rows, dEnc]
         INDArray attentional = SimdMath.tanhInPlace(DirectMatmul.mmulAdd(h, wcState, DirectMatmul.mmul(c, wcContext))); // h̃_t [rows, dOut]
         return StepOutput.ofLogits(output.logits(attentional), next.build());

@@ -32,7 +32,8 @@ import java.util.function.Function;
  * vertices ({@code bilstm-graph}: {@code encoder_l_fwd} on the sentence, {@code encoder_l_bwd} on the
  * sentence reversed within its length, merged as [→h ; ←h]), each direction as
  * <pre>
- *   P = X W                                  every time step's input product at once, [n·T, 4H]
+ *   P = X W                                  every time step's input product at once, [n·T, 4H]; in the
+ *                                            first layer X W = (E W)[ids], looked up ({@link TokenProjection})
  *   (h_t, c_t) = LSTM(P_t, h_{t−1}, c_t−1)   from zero states ({@link LstmCell#stepFromProjection})
  * </pre>
  * and the context c = the top layer's state at each sentence's last real token. It computes what the graph
@@ -47,8 +48,17 @@ final class RecurrentEncoder {
     /** The encoder's temporaries live in this workspace (configured as the decoder step's). */
     private static final String WORKSPACE = "attention-zoo-encoder";
 
-    /** One encoder layer: the forward LSTM, the backward one (null for a one-directional layer) and their W. */
-    private record Layer(LstmCell forward, INDArray forwardW, LstmCell backward, INDArray backwardW) {
+    /**
+     * One encoder layer: the forward LSTM, the backward one (null for a one-directional layer), their W and, for
+     * the first layer, the tables E W that replace embedding and product (null where the model has none).
+     */
+    private record Layer(LstmCell forward, INDArray forwardW, TokenProjection forwardTable,
+                         LstmCell backward, INDArray backwardW, TokenProjection backwardTable) {
+
+        /** Whether the input products come from the tables. */
+        boolean looksUp() {
+            return forwardTable != null && (backward == null || backwardTable != null);
+        }
     }
 
     private final TokenEmbedding embedding;
@@ -83,7 +93,8 @@ final class RecurrentEncoder {
                 if (forward == null) {
                     return null;
                 }
-                layers[l] = new Layer(forward, inputWeights(graph, name), null, null);
+                INDArray w = inputWeights(graph, name);
+                layers[l] = new Layer(forward, w, l == 0 ? TokenProjection.of(graph, embedding, w) : null, null, null, null);
             } else if (graph.getConfiguration().getVertices().get(name) instanceof MergeVertex
                     && graph.getConfiguration().getVertexInputs().get(name).equals(List.of(name + "_fwd", name + "_bwd_reversed"))
                     && isReverse(graph, name + "_bwd_reversed") && isReverse(graph, name + "_reversed")) {
@@ -92,7 +103,10 @@ final class RecurrentEncoder {
                 if (forward == null || backward == null) {
                     return null;
                 }
-                layers[l] = new Layer(forward, inputWeights(graph, name + "_fwd"), backward, inputWeights(graph, name + "_bwd"));
+                INDArray forwardW = inputWeights(graph, name + "_fwd");
+                INDArray backwardW = inputWeights(graph, name + "_bwd");
+                layers[l] = new Layer(forward, forwardW, l == 0 ? TokenProjection.of(graph, embedding, forwardW) : null,
+                        backward, backwardW, l == 0 ? TokenProjection.of(graph, embedding, backwardW) : null);
             } else {
                 return null;
             }
@@ -144,21 +158,25 @@ final class RecurrentEncoder {
         SourceBatch batch = SourceBatch.of(sources);
         int[] lengths = batch.lengths();
         int t = batch.padded();
-        int[] ids = new int[n * t];
-        for (int i = 0; i < n; i++) {
-            for (int s = 0; s < t; s++) {
-                ids[i * t + s] = s < lengths[i] ? sources[i][s] : Vocabulary.PAD_ID;
-            }
-        }
         Map<String, INDArray> out = new LinkedHashMap<>();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(IncrementalStepModel.STEP_MEMORY, WORKSPACE)) {
-            INDArray rows = embedding.lookup(ids);                                               // [n·T, e]
-            INDArray x = rows.reshape('c', n, t, rows.size(1));
             Packing packing = Packing.of(lengths, t);                      // the same for every layer and direction
-            for (Layer layer : layers) {
-                INDArray forward = direction(layer.forward, layer.forwardW, x, packing);
-                x = layer.backward == null ? forward : Nd4j.concat(2, forward,
-                        reverse(direction(layer.backward, layer.backwardW, reverse(x, lengths), packing), lengths));
+            INDArray x = null;                                             // the layer's input [n, T, d], unless looked up
+            for (int l = 0; l < layers.size(); l++) {
+                Layer layer = layers.get(l);
+                boolean lookUp = l == 0 && layer.looksUp();
+                if (x == null && !lookUp) {
+                    x = embedded(sources, lengths, t);
+                }
+                INDArray projected = lookUp ? layer.forwardTable.rows(packing.tokens(sources, false))
+                        : DirectMatmul.mmul(pack(x, packing), layer.forwardW);                   // P = X W, [Σ lengths, 4H]
+                INDArray states = recur(layer.forward, projected, packing, n, t);
+                if (layer.backward != null) {
+                    projected = lookUp ? layer.backwardTable.rows(packing.tokens(sources, true))
+                            : DirectMatmul.mmul(pack(reverse(x, lengths), packing), layer.backwardW);
+                    states = Nd4j.concat(2, states, reverse(recur(layer.backward, projected, packing, n, t), lengths));
+                }
+                x = states;
             }
             out.put(GraphNames.CONTEXT, last(x, lengths).detach());
             out.put(top, x.detach().permute(0, 2, 1));
@@ -167,31 +185,48 @@ final class RecurrentEncoder {
         return out;
     }
 
+    /** The source embedding of each sentence, zero rows ({@code <pad>}'s) after its end: [n, T, e]. */
+    private INDArray embedded(int[][] sources, int[] lengths, int t) {
+        int n = sources.length;
+        int[] ids = new int[n * t];
+        for (int i = 0; i < n; i++) {
+            for (int s = 0; s < t; s++) {
+                ids[i * t + s] = s < lengths[i] ? sources[i][s] : Vocabulary.PAD_ID;
+            }
+        }
+        INDArray rows = embedding.lookup(ids);                                                   // [n·T, e]
+        return rows.reshape('c', n, t, rows.size(1));
+    }
+
     /**
-     * One LSTM over x [n, T, d] from zero states; [n, T, H], zero after each sentence's end. Packed as PyTorch's
-     * packed sequences are: with the sentences ordered longest first, step s computes only the a_s sentences
-     * longer than s (a prefix of that order), and the input product covers the Σ lengths real tokens only, not
-     * n·T positions (in the benchmark's dev batches of 64 sentences, about 58% of the n·T source positions are padding).
+     * x [n, T, d] packed as PyTorch packs sequences: with the sentences ordered longest first, time step by time
+     * step, the a_s sentences longer than s (a prefix of that order); [Σ lengths, d]. In the benchmark's dev
+     * batches of 64 sentences about 58% of the n·T source positions are padding, which the input product skips.
      */
-    private static INDArray direction(LstmCell cell, INDArray w, INDArray x, Packing packing) {
-        int n = (int) x.size(0);
+    private static INDArray pack(INDArray x, Packing packing) {
         int t = (int) x.size(1);
         int d = (int) x.size(2);
+        int[] order = packing.order();
+        int[] active = packing.active();
+        INDArray packed = Nd4j.createUninitialized(DataType.FLOAT, new long[]{packing.total(), d}, 'c');  // time-major tokens
+        FloatBuffer in = DirectBuffers.floats(DirectBuffers.denseRowMajor(x) ? x : x.dup('c'));
+        FloatBuffer to = DirectBuffers.floats(packed);
+        for (int s = 0, at = 0; s < t; s++) {
+            for (int k = 0; k < active[s]; k++, at++) {
+                to.put(at * d, in, (order[k] * t + s) * d, d);
+            }
+        }
+        return packed;
+    }
+
+    /**
+     * One LSTM from zero states over a packed input product P ({@link #pack}ed rows times W, [Σ lengths, 4H]):
+     * step s computes only the sentences longer than s; [n, T, H], zero after each sentence's end.
+     */
+    private static INDArray recur(LstmCell cell, INDArray projected, Packing packing, int n, int t) {
         int hidden = cell.hiddenSize();
         int[] order = packing.order();
         int[] active = packing.active();
-        int total = packing.total();
-        INDArray packed = Nd4j.createUninitialized(DataType.FLOAT, new long[]{total, d}, 'c');  // time-major tokens
-        FloatBuffer in = DirectBuffers.floats(DirectBuffers.denseRowMajor(x) ? x : x.dup('c'));
-        FloatBuffer to = DirectBuffers.floats(packed);
-        float[] row = new float[Math.max(d, hidden)];
-        for (int s = 0, at = 0; s < t; s++) {
-            for (int k = 0; k < active[s]; k++, at++) {
-                in.get((order[k] * t + s) * d, row, 0, d);
-                to.put(at * d, row, 0, d);
-            }
-        }
-        INDArray projected = DirectMatmul.mmul(packed, w);                                    // P = X W, [Σ lengths, 4H]
         INDArray out = Nd4j.zeros(DataType.FLOAT, n, t, hidden);
         FloatBuffer outs = DirectBuffers.floats(out);
         LstmCell.State state = cell.zeroState(active[0]);
@@ -205,8 +240,7 @@ final class RecurrentEncoder {
             INDArray h = DirectBuffers.floatRows(state.h()) ? state.h() : state.h().dup('c');
             FloatBuffer hs = DirectBuffers.floats(h);
             for (int k = 0; k < a; k++) {
-                hs.get(k * hidden, row, 0, hidden);
-                outs.put((order[k] * t + s) * hidden, row, 0, hidden);
+                outs.put((order[k] * t + s) * hidden, hs, k * hidden, hidden);
             }
         }
         return out;
@@ -230,6 +264,21 @@ final class RecurrentEncoder {
                 total += length;
             }
             return new Packing(order, active, total);
+        }
+
+        /**
+         * The source tokens in packed order ({@link #pack}), each sentence read forward or, when {@code reversed},
+         * backward from its last token (as {@link #reverse} orders it): [Σ lengths].
+         */
+        int[] tokens(int[][] sources, boolean reversed) {
+            int[] ids = new int[total];
+            for (int s = 0, at = 0; s < active.length; s++) {
+                for (int k = 0; k < active[s]; k++, at++) {
+                    int[] sentence = sources[order[k]];
+                    ids[at] = sentence[reversed ? sentence.length - 1 - s : s];
+                }
+            }
+            return ids;
         }
     }
 

@@ -25,7 +25,6 @@ import java.util.function.Function;
 public final class Seq2SeqSteps implements IncrementalDecoder {
 
     private final Function<int[][], Map<String, INDArray>> encoder;
-    private final TokenEmbedding embedding;
     private final DecoderLayers layers;
     private final SoftmaxOutput output;
 
@@ -40,8 +39,7 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
             throw new IllegalArgumentException("Seq2SeqSteps steps the seq2seq family, not " + card.family());
         }
         this.encoder = RecurrentEncoder.forGraph(graph, card.encoderLayers(), GraphNames.CONTEXT);
-        this.embedding = new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING);
-        this.layers = new DecoderLayers(graph, card.decoderLayers());
+        this.layers = new DecoderLayers(graph, card.decoderLayers(), new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING));
         this.output = new SoftmaxOutput(graph);
     }
 
@@ -61,15 +59,15 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
      * The decoder layers one step from x = [E y ; c], the context's part of the first layer's product taken from
      * {@code sources} when {@link #encode} put it there.
      *
-     * @param embedded E y [rows, e]
-     * @param sources  the rows' encoded sentences: c, and c W_tail if computed
+     * @param tokens  y, the previous token of each row
+     * @param sources the rows' encoded sentences: c, and c W_tail if computed
      */
-    static INDArray decoderStep(DecoderLayers layers, INDArray embedded, RowState sources, RowState state,
+    static INDArray decoderStep(DecoderLayers layers, int[] tokens, RowState sources, RowState state,
                                 RowState.Builder next) {
         if (sources.has(LuongAttentionSteps.CONTEXT_PRODUCT)) {
-            return layers.step(embedded, sources.get(LuongAttentionSteps.CONTEXT_PRODUCT), state, next);
+            return layers.step(tokens, sources.get(LuongAttentionSteps.CONTEXT_PRODUCT), state, next);
         }
-        return layers.step(Nd4j.concat(1, embedded, sources.get(GraphNames.CONTEXT)), state, next);   // [rows, e + h]
+        return layers.step(Nd4j.concat(1, layers.embed(tokens), sources.get(GraphNames.CONTEXT)), state, next); // [rows, e + h]
     }
 
     @Override
@@ -82,7 +80,7 @@ public final class Seq2SeqSteps implements IncrementalDecoder {
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
         RowState.Builder next = RowState.builder(tokens.length);
-        INDArray top = decoderStep(layers, embedding.lookup(tokens), encoded.selectShared(sentences), state, next);
+        INDArray top = decoderStep(layers, tokens, encoded.selectShared(sentences), state, next);
         return StepOutput.ofLogits(output.logits(top), next.build());
     }
 }

@@ -1,12 +1,12 @@
 package org.attentionzoo.decode.incremental;
 
+import org.attentionzoo.util.DirectBuffers;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A graph's {@code EmbeddingSequenceLayer} (without bias, identity activation, as the zoo builds them) at one step: token y is
@@ -31,8 +31,23 @@ final class TokenEmbedding {
         return weights.dataType();
     }
 
+    /** V, the number of rows. */
+    long vocabularySize() {
+        return weights.size(0);
+    }
+
+    /** e, the width of a row. */
+    long width() {
+        return weights.size(1);
+    }
+
+    /** E itself [V, e], the layer's parameter (not a copy). */
+    INDArray table() {
+        return weights;
+    }
+
     /** E[tokens]: [rows, e]. */
     INDArray lookup(int[] tokens) {
-        return Nd4j.pullRows(weights, 1, tokens);
+        return DirectBuffers.gatherRows(weights, tokens);
     }
 }
