@@ -3,7 +3,6 @@ package org.attentionzoo.decode.incremental;
 import org.attentionzoo.util.DirectBuffers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -13,10 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * copy of m floats where the product costs e·m multiply-adds per row (luong-general's decoder: [64, 256] x
  * [256, 1024] at every step of batch-64 decoding, about 6% of the step; its encoder likewise).
  *
- * <p>The table is a copy of what the parameters imply, so it is rebuilt when the graph's iteration count (which
- * every {@code fit} step advances, {@code DataParallelGraph}'s too) differs from the one it was built at; a
- * caller that writes parameters by other means ({@code setParams}, {@code assign}) makes a new step model
- * afterwards. Models whose table stays within {@link #MAX_BYTES_PROPERTY} (default 64 MiB: V = 8000, m = 1024
+ * <p>The table is a copy of what the parameters imply, computed again after training steps ({@link DerivedArray}).
+ * Models whose table stays within {@link #MAX_BYTES_PROPERTY} (default 64 MiB: V = 8000, m = 1024
  * takes 33 MB in float) get one; for the others {@link #of} returns null and the caller multiplies.
  */
 final class TokenProjection {
@@ -26,16 +23,13 @@ final class TokenProjection {
 
     private static final long DEFAULT_MAX_BYTES = 64L << 20;
 
-    private final ComputationGraph graph;
-    private final TokenEmbedding embedding;
-    private final INDArray weights;
-    private INDArray table;
-    private int builtAt;
+    private final DerivedArray table;
 
     private TokenProjection(ComputationGraph graph, TokenEmbedding embedding, INDArray weights) {
-        this.graph = graph;
-        this.embedding = embedding;
-        this.weights = weights;
+        this.table = new DerivedArray(graph, () -> {
+            INDArray e = embedding.table();
+            return e.mmul(weights, Nd4j.createUninitialized(e.dataType(), new long[]{e.size(0), weights.size(1)}, 'c'));
+        });
     }
 
     /**
@@ -59,14 +53,6 @@ final class TokenProjection {
 
     /** (E W)[tokens]: [rows, m], a new array (in the current workspace, if any). */
     INDArray rows(int[] tokens) {
-        int iteration = graph.getIterationCount();
-        if (table == null || builtAt != iteration) {
-            try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                INDArray e = embedding.table();
-                table = e.mmul(weights, Nd4j.createUninitialized(e.dataType(), new long[]{e.size(0), weights.size(1)}, 'c'));
-            }
-            builtAt = iteration;
-        }
-        return DirectBuffers.gatherRows(table, tokens);
+        return DirectBuffers.gatherRows(table.get(), tokens);
     }
 }
