@@ -124,14 +124,15 @@ public final class LstmCell {
      * One step from an input product computed beforehand (for instance for every time step of a sequence in
      * one matrix product): z = P + h_{t-1} R + b with P = x W.
      *
-     * @param projected x W [rows, 4H] (any view; it is not changed)
+     * @param projected x W [rows, 4H], the step's scratch: overwritten when its rows lie densely in memory (as a
+     *                  block of rows of a row-major product does), else copied first
      */
     public State stepFromProjection(State previous, INDArray projected) {
         if (projected.rank() != 2 || projected.size(1) != 4L * hidden) {
             throw new IllegalArgumentException("LSTM cell: the input product must be [rows, " + 4 * hidden + "]; got "
                     + java.util.Arrays.toString(projected.shape()));
         }
-        return recur(previous, projected.dup('c'));
+        return recur(previous, DirectBuffers.denseRows(projected) ? projected : projected.dup('c'));
     }
 
     /** The rest of a step from z = x W, which it overwrites: adds h R and b, then the gates. */

@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.attention;
 
+import org.attentionzoo.util.DirectMatmul;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -43,7 +44,7 @@ final class Projections {
         long mb = x.size(0);
         long t = x.size(1);
         INDArray rows = x.reshape('c', mb * t, x.size(2));                               // [mb*t, dIn]
-        INDArray projected = rows.mmul(transposeW ? w.transpose() : w);                  // [mb*t, dOut]
+        INDArray projected = DirectMatmul.mmul(rows, transposeW ? w.transpose() : w);    // [mb*t, dOut]
         return projected.reshape('c', mb, t, projected.size(1));
     }
 }
