@@ -5,6 +5,9 @@ import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.attentionzoo.layers.ZooSameDiffVertex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -71,6 +74,17 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
     @JsonIgnore
     public AttentionScore scoreFunction() {
         return score.create(decoderSize, encoderSize, attentionSize);
+    }
+
+    /** With the dot or general score, {@link KeptLuongAttention} (a training step computed by hand); else DL4J's runtime, fixed. */
+    @Override
+    public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
+                                   boolean initializeParams, DataType networkDatatype) {
+        if (score != ScoreType.DOT && score != ScoreType.GENERAL) {
+            return super.instantiate(graph, name, idx, paramsView, initializeParams, networkDatatype);
+        }
+        setName(name);
+        return new KeptLuongAttention(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
     }
 
     @Override

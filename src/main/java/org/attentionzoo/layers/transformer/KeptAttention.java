@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.KeptRows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -7,10 +8,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 
-import static org.attentionzoo.layers.transformer.KeptRows.linear;
-import static org.attentionzoo.layers.transformer.KeptRows.mergeHeads;
-import static org.attentionzoo.layers.transformer.KeptRows.mm;
-import static org.attentionzoo.layers.transformer.KeptRows.splitHeads;
+import static org.attentionzoo.layers.KeptRows.linear;
+import static org.attentionzoo.layers.KeptRows.mergeHeads;
+import static org.attentionzoo.layers.KeptRows.mm;
+import static org.attentionzoo.layers.KeptRows.splitHeads;
 
 /**
  * Multi-head attention on rows with its forward pass kept for the backward pass: the function of

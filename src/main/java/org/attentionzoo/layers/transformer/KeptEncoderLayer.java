@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.KeptRows;
 import org.attentionzoo.layers.DropoutSameDiffLayer;
 import org.attentionzoo.layers.ParameterGradients;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

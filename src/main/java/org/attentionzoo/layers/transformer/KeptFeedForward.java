@@ -1,12 +1,13 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.KeptRows;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
-import static org.attentionzoo.layers.transformer.KeptRows.linear;
-import static org.attentionzoo.layers.transformer.KeptRows.mm;
+import static org.attentionzoo.layers.KeptRows.linear;
+import static org.attentionzoo.layers.KeptRows.mm;
 
 /**
  * The position-wise feed-forward network with ReLU on rows [n, d_model], its forward pass kept for the backward

@@ -1,20 +1,21 @@
-package org.attentionzoo.layers.transformer;
+package org.attentionzoo.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Array helpers of the Transformer's kept-forward runtime ({@link KeptEncoderLayer}, {@link KeptDecoderLayer}):
+ * Array helpers of the kept-forward training runtimes (the Transformer's {@code KeptEncoderLayer} and
+ * {@code KeptDecoderLayer}, {@code KeptLuongAttention}):
  * sequences as rows [mb·t, d] (row b·t + s is step s of sequence b), products into fresh c-order arrays, heads
  * split and merged. Every array is created in whatever ND4J workspace is active when these are called.
  */
-final class KeptRows {
+public final class KeptRows {
 
     private KeptRows() {
     }
 
     /** NCW [mb, d, t] → rows [mb·t, d] (a copy). */
-    static INDArray fromNcw(INDArray ncw) {
+    public static INDArray fromNcw(INDArray ncw) {
         long mb = ncw.size(0);
         long d = ncw.size(1);
         long t = ncw.size(2);
@@ -22,7 +23,7 @@ final class KeptRows {
     }
 
     /** Rows [mb·t, d] → NCW [mb, d, t], written into {@code out}. */
-    static INDArray toNcw(INDArray rows, INDArray out) {
+    public static INDArray toNcw(INDArray rows, INDArray out) {
         long mb = out.size(0);
         long t = out.size(2);
         out.permute(0, 2, 1).assign(rows.reshape('c', mb, t, rows.size(1)));
@@ -30,7 +31,7 @@ final class KeptRows {
     }
 
     /** op(a) op(b) for matrices or batches of matrices (rank 3), into a new c-order array. */
-    static INDArray mm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
+    public static INDArray mm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
         int r = a.rank();
         long rows = transposeA ? a.size(r - 1) : a.size(r - 2);
         long cols = transposeB ? b.size(r - 2) : b.size(r - 1);
@@ -44,36 +45,36 @@ final class KeptRows {
      * c-order rows took 5.7 ms at [1280, 1024] and 0.56 ms at [1280, 256] where the product takes 0.41 and 0.11 ms
      * (float, one thread, measured with M2.1 on this project's 2-core benchmark machine).
      */
-    static INDArray columnSums(INDArray x) {
+    public static INDArray columnSums(INDArray x) {
         return mm(Nd4j.ones(x.dataType(), 1, x.size(0)), x, false, false);
     }
 
     /** x W + b on rows (b null: none). */
-    static INDArray linear(INDArray x, INDArray w, INDArray b) {
+    public static INDArray linear(INDArray x, INDArray w, INDArray b) {
         INDArray y = mm(x, w, false, false);
         return b == null ? y : y.addiRowVector(b);
     }
 
     /** Rows [mb·t, h·dk] → per-head batches [mb·h, t, dk]. */
-    static INDArray splitHeads(INDArray rows, long mb, long t, long heads) {
+    public static INDArray splitHeads(INDArray rows, long mb, long t, long heads) {
         long dk = rows.size(1) / heads;
         return rows.reshape('c', mb, t, heads, dk).permute(0, 2, 1, 3).dup('c').reshape('c', mb * heads, t, dk);
     }
 
     /** Per-head batches [mb·h, t, dk] → rows [mb·t, h·dk]. */
-    static INDArray mergeHeads(INDArray perHead, long mb, long heads) {
+    public static INDArray mergeHeads(INDArray perHead, long mb, long heads) {
         long t = perHead.size(1);
         long dk = perHead.size(2);
         return perHead.reshape('c', mb, heads, t, dk).permute(0, 2, 1, 3).dup('c').reshape('c', mb * t, heads * dk);
     }
 
     /** A residual dropout mask [mb, t, d] as rows [mb·t, d], or null for none. */
-    static INDArray dropoutRows(INDArray mask, long d) {
+    public static INDArray dropoutRows(INDArray mask, long d) {
         return mask == null ? null : mask.reshape('c', mask.length() / d, d);
     }
 
     /** A time mask [mb, t] (null: all ones) as a column [mb·t, 1] of the rows' type. */
-    static INDArray stepColumn(INDArray mask, long mb, long t, org.nd4j.linalg.api.buffer.DataType type) {
+    public static INDArray stepColumn(INDArray mask, long mb, long t, org.nd4j.linalg.api.buffer.DataType type) {
         if (mask == null) {
             return Nd4j.ones(type, mb * t, 1);
         }
