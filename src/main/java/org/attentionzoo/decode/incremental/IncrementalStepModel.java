@@ -298,7 +298,7 @@ public final class IncrementalStepModel implements StepModel {
             float[] scratch = logProbs && !result.normalised() ? new float[v] : null;
             for (int i = 0; i < n; i++) {
                 TopTokens.Selection selection = new TopTokens.Selection(k);
-                double floor = Double.NEGATIVE_INFINITY;
+                float floor = Float.NEGATIVE_INFINITY;                          // a float value kept, so exact
                 boolean full = false;
                 values.get(i * v, row, 0, v);
                 int best = k == 1 ? firstMax(row, v, skip) : -1;
@@ -306,7 +306,7 @@ public final class IncrementalStepModel implements StepModel {
                     float x = row[j];
                     if ((x > floor || !full) && !skip[j]) {                    // most tokens stop at the first test
                         selection.offer(j, x);
-                        floor = selection.floor();
+                        floor = (float) selection.floor();
                         full = selection.full();
                     }
                 }
