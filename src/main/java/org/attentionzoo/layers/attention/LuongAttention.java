@@ -76,13 +76,10 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
         return score.create(decoderSize, encoderSize, attentionSize);
     }
 
-    /** With the dot or general score, {@link KeptLuongAttention} (a training step computed by hand); else DL4J's runtime, fixed. */
+    /** {@link KeptLuongAttention}: a training step computed by hand, inference through the SameDiff graph. */
     @Override
     public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
                                    boolean initializeParams, DataType networkDatatype) {
-        if (score != ScoreType.DOT && score != ScoreType.GENERAL) {
-            return super.instantiate(graph, name, idx, paramsView, initializeParams, networkDatatype);
-        }
         setName(name);
         return new KeptLuongAttention(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
     }

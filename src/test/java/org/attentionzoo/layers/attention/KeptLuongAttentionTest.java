@@ -23,19 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link KeptLuongAttention}'s hand-computed training step equals the SameDiff graph's: the output of a training
  * forward pass, the parameter gradients and both input gradients, in double, with and without padding on both
- * sides, at sizes where the decoder, encoder and output sizes differ (general). The gradient checks through whole
- * graphs are {@link LuongAttentionGradientCheckTest}'s, which now run this path for dot and general.
+ * sides, for every score, at sizes where the decoder, encoder, attention and output sizes differ. The gradient checks
+ * through whole graphs are {@link LuongAttentionGradientCheckTest}'s, which run this path too.
  */
 class KeptLuongAttentionTest {
 
     private static final int MB = 3, T_TGT = 4, T_SRC = 5;
 
     @ParameterizedTest(name = "{0}, decoder {1}, encoder {2}, masked={3}")
-    @CsvSource({"dot,4,4,false", "dot,4,4,true", "general,4,6,false", "general,3,5,true"})
+    @CsvSource({"dot,4,4,false", "dot,4,4,true", "general,4,6,false", "general,3,5,true", "concat,4,6,false",
+            "concat,3,5,true", "additive,4,4,true"})
     void trainingStepEqualsTheSameDiffGraph(String score, int dDec, int dEnc, boolean masked) {
         Nd4j.getRandom().setSeed(5);
         LuongAttention conf = new LuongAttention.Builder().decoderSize(dDec).encoderSize(dEnc).outputSize(7)
-                .score(ScoreType.parse(score)).build();
+                .attentionSize(2).score(ScoreType.parse(score)).build();
         ComputationGraph net = AttentionGraphs.alone(conf, dDec, dEnc);
         net.params().assign(Nd4j.randn(DataType.DOUBLE, net.params().shape()));
         net.initGradientsView();                                            // as fit does before a first backward pass
