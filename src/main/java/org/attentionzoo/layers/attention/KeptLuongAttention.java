@@ -1,15 +1,9 @@
 package org.attentionzoo.layers.attention;
 
-import org.attentionzoo.layers.FixedSameDiffGraphVertex;
+import org.attentionzoo.layers.KeptGraphVertex;
 import org.attentionzoo.layers.KeptRows;
-import org.attentionzoo.layers.ParameterGradients;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.workspace.ArrayType;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -20,7 +14,8 @@ import java.util.Map;
 import static org.attentionzoo.layers.KeptRows.mm;
 
 /**
- * Runtime of {@link LuongAttention} whose training step keeps its forward pass for the backward pass. DL4J M2.1 runs a SameDiff vertex's backward pass with {@code calculateGradients}, which
+ * Runtime of {@link LuongAttention} whose training step keeps its forward pass for the backward pass
+ * ({@link KeptGraphVertex}). DL4J M2.1 runs a SameDiff vertex's backward pass with {@code calculateGradients}, which
  * computes the forward pass again (about 10% of a luong-general training step went to the vertex); here a
  * training forward pass ({@code training = true}) is computed by hand, its arrays kept in the activations
  * workspace, and the backward pass of the same inputs uses them:
@@ -37,12 +32,10 @@ import static org.attentionzoo.layers.KeptRows.mm;
  *   dS = dE v_a ⊙ (1 − S²)    dv_a = Σ dE ⊙ S    dQ += (Σ_s dS) W_qᵀ,  dW_q = Qᵀ Σ_s dS    dK += (Σ_t dS) W_kᵀ,  dW_k = Kᵀ Σ_t dS
  * </pre>
  * m is the source mask, m_dec the target mask. Inference and a backward pass whose forward pass was not kept
- * (other inputs) run the SameDiff graph ({@link FixedSameDiffGraphVertex}); both
+ * (other inputs) run the SameDiff graph ({@link org.attentionzoo.layers.FixedSameDiffGraphVertex}); both
  * compute the same function ({@code KeptLuongAttentionTest}: outputs and gradients to 1e-10 in double, with masks).
  */
-public class KeptLuongAttention extends FixedSameDiffGraphVertex {
-
-    private Pass kept;
+public class KeptLuongAttention extends KeptGraphVertex {
 
     public KeptLuongAttention(LuongAttention config, ComputationGraph graph, String name, int vertexIndex,
                               INDArray paramsView, boolean initParams, DataType dataType) {
@@ -50,44 +43,14 @@ public class KeptLuongAttention extends FixedSameDiffGraphVertex {
     }
 
     @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        kept = null;
-        if (!training) {
-            return super.doForward(false, workspaceMgr);
-        }
-        LuongAttention conf = (LuongAttention) config;
-        conf.validateInput(inputs);
-        try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
-            kept = new Pass(conf, inputs[0], inputs[1], mask(0), mask(1), paramTable);
-        }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, inputs[0].dataType(),
-                new long[]{inputs[0].size(0), conf.outputSize(), inputs[0].size(2)}, 'c');
-        return KeptRows.toNcw(kept.output, out);
+    protected KeptGraphVertex.Pass forward(Map<String, INDArray> dropoutMasks) {
+        return new Pass((LuongAttention) config, inputs[0], inputs[1], mask(0), mask(1), paramTable);
     }
 
+    /** [mb, dOut, tT]. */
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        Pass pass = kept;
-        kept = null;
-        if (pass == null || pass.decoderIn != inputs[0] || pass.encoderIn != inputs[1]) {
-            return super.doBackward(tbptt, workspaceMgr);
-        }
-        INDArray[] d;
-        try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.BP_WORKING_MEM)) {
-            d = pass.backward(KeptRows.fromNcw(epsilon), gradTable);
-        }
-        Gradient g = ParameterGradients.of(paramTable.keySet(), gradTable);
-        INDArray dDecoder = KeptRows.toNcw(d[0], workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
-                epsilon.dataType(), inputs[0].shape(), 'c'));
-        INDArray dEncoder = KeptRows.toNcw(d[1], workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
-                epsilon.dataType(), inputs[1].shape(), 'c'));
-        return new Pair<>(g, new INDArray[]{dDecoder, dEncoder});
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
-        kept = null;
+    protected long[] outputShape() {
+        return new long[]{inputs[0].size(0), ((LuongAttention) config).outputSize(), inputs[0].size(2)};
     }
 
     /** Input i's time mask [mb, t], or null when it has none. */
@@ -96,9 +59,7 @@ public class KeptLuongAttention extends FixedSameDiffGraphVertex {
     }
 
     /** One kept forward pass. */
-    private static final class Pass {
-        final INDArray decoderIn;
-        final INDArray encoderIn;
+    private static final class Pass implements KeptGraphVertex.Pass {
         private final long mb;
         private final long tT;
         private final long tS;
@@ -110,12 +71,10 @@ public class KeptLuongAttention extends FixedSameDiffGraphVertex {
         private final INDArray joined;     // J rows [mb·tT, dEnc + dDec]
         private final INDArray tanh;       // H rows [mb·tT, dOut]
         private final INDArray targetMask; // m_dec as a column [mb·tT, 1]
-        final INDArray output;             // rows [mb·tT, dOut]
+        private final INDArray output;     // rows [mb·tT, dOut]
 
         Pass(LuongAttention conf, INDArray decoder, INDArray encoder, INDArray decoderMask, INDArray encoderMask,
              Map<String, INDArray> p) {
-            this.decoderIn = decoder;
-            this.encoderIn = encoder;
             DataType type = decoder.dataType();
             mb = decoder.size(0);
             tT = decoder.size(2);
@@ -138,8 +97,14 @@ public class KeptLuongAttention extends FixedSameDiffGraphVertex {
             output = tanh.mulColumnVector(targetMask);
         }
 
+        @Override
+        public INDArray output() {
+            return output;
+        }
+
         /** Writes the parameters' gradients into {@code grads}; returns dL/dQ and dL/dK as rows. */
-        INDArray[] backward(INDArray dOut, Map<String, INDArray> grads) {
+        @Override
+        public INDArray[] backward(INDArray dOut, Map<String, INDArray> grads) {
             long dEnc = k.size(2);
             long dDec = q.size(2);
             INDArray dPre = dOut.mulColumnVector(targetMask).muli(tanh.mul(tanh).rsubi(1.0));   // [mb·tT, dOut]
