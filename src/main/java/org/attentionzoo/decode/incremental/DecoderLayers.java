@@ -76,7 +76,7 @@ final class DecoderLayers {
         firstInputWeights = count > 0 && lstm[0] != null
                 ? graph.getLayer(GraphNames.decoderLayer(0)).getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY) : null;
         this.embedding = embedding;
-        this.tokenProjection = firstInputWeights == null ? null : TokenProjection.of(graph, embedding, head());
+        this.tokenProjection = firstInputWeights == null ? null : TokenProjection.of(graph, GraphNames.decoderLayer(0), embedding, head());
     }
 
     /** E[tokens], [rows, e]. */

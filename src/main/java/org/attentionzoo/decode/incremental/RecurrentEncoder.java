@@ -94,7 +94,7 @@ final class RecurrentEncoder {
                     return null;
                 }
                 INDArray w = inputWeights(graph, name);
-                layers[l] = new Layer(forward, w, l == 0 ? TokenProjection.of(graph, embedding, w) : null, null, null, null);
+                layers[l] = new Layer(forward, w, l == 0 ? TokenProjection.of(graph, name, embedding, w) : null, null, null, null);
             } else if (graph.getConfiguration().getVertices().get(name) instanceof MergeVertex
                     && graph.getConfiguration().getVertexInputs().get(name).equals(List.of(name + "_fwd", name + "_bwd_reversed"))
                     && isReverse(graph, name + "_bwd_reversed") && isReverse(graph, name + "_reversed")) {
@@ -105,8 +105,8 @@ final class RecurrentEncoder {
                 }
                 INDArray forwardW = inputWeights(graph, name + "_fwd");
                 INDArray backwardW = inputWeights(graph, name + "_bwd");
-                layers[l] = new Layer(forward, forwardW, l == 0 ? TokenProjection.of(graph, embedding, forwardW) : null,
-                        backward, backwardW, l == 0 ? TokenProjection.of(graph, embedding, backwardW) : null);
+                layers[l] = new Layer(forward, forwardW, l == 0 ? TokenProjection.of(graph, name + "_fwd", embedding, forwardW) : null,
+                        backward, backwardW, l == 0 ? TokenProjection.of(graph, name + "_bwd", embedding, backwardW) : null);
             } else {
                 return null;
             }

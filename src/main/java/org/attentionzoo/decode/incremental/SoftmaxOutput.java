@@ -38,7 +38,7 @@ final class SoftmaxOutput {
         }
         this.weights = graph.getLayer(GraphNames.OUTPUT).getParam(DefaultParamInitializer.WEIGHT_KEY);
         INDArray bias = graph.getLayer(GraphNames.OUTPUT).getParam(DefaultParamInitializer.BIAS_KEY);
-        this.joined = new DerivedArray(graph, () -> {
+        this.joined = DerivedArray.of(graph, GraphNames.OUTPUT + " [W ; b]", () -> {
             long nIn = weights.size(0);
             INDArray wb = Nd4j.createUninitialized(weights.dataType(), new long[]{nIn + 1, weights.size(1)}, 'f');
             wb.get(NDArrayIndex.interval(0, nIn), NDArrayIndex.all()).assign(weights);

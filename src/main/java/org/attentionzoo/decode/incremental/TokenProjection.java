@@ -13,10 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * [256, 1024] at every step of batch-64 decoding, about 6% of the step; its encoder likewise).
  *
  * <p>The table is a copy of what the parameters imply, computed again after training steps ({@link DerivedArray}),
- * one per step model (each decoding worker has its own). Tables within {@link #MAX_BYTES_PROPERTY} (default 64 MiB
+ * one per graph, shared by its decoding workers. Tables within {@link #MAX_BYTES_PROPERTY} (default 64 MiB
  * each: V = 8000, m = 1024 takes 33 MB in float) are built; for larger ones {@link #of} returns null and the
- * caller multiplies. luong-general at the benchmark's size holds 66 MB of tables per worker (decoder 33, the
- * encoder's two directions 16 each), built in about 0.1 s.
+ * caller multiplies. luong-general at the benchmark's size holds 66 MB of tables (decoder 33, the encoder's two
+ * directions 16 each), built in about 0.1 s.
  */
 final class TokenProjection {
 
@@ -27,17 +27,18 @@ final class TokenProjection {
 
     private final DerivedArray table;
 
-    private TokenProjection(ComputationGraph graph, TokenEmbedding embedding, INDArray weights) {
-        this.table = new DerivedArray(graph, () -> DirectMatmul.mmul(embedding.table(), weights)); // 49 ms at [8000, 256] x [256, 1024]
+    private TokenProjection(DerivedArray table) {
+        this.table = table;
     }
 
     /**
      * The lookup of E W, or null when the table would exceed the size limit.
      *
+     * @param layer     the layer whose input product this is, naming the table among the graph's (e.g. decoder_0)
      * @param embedding E [V, e], a layer of {@code graph}
      * @param weights   W [e, m], parameters of {@code graph} (a view is fine)
      */
-    static TokenProjection of(ComputationGraph graph, TokenEmbedding embedding, INDArray weights) {
+    static TokenProjection of(ComputationGraph graph, String layer, TokenEmbedding embedding, INDArray weights) {
         DataType type = embedding.dataType();
         long bytes = embedding.vocabularySize() * weights.size(1) * type.width();
         if (!type.isFPType() || weights.dataType() != type || bytes > Long.getLong(MAX_BYTES_PROPERTY, DEFAULT_MAX_BYTES)) {
@@ -47,7 +48,8 @@ final class TokenProjection {
             throw new IllegalArgumentException("embedding width " + embedding.width() + " does not match the product's "
                     + weights.size(0) + " input rows");
         }
-        return new TokenProjection(graph, embedding, weights);
+        return new TokenProjection(DerivedArray.of(graph, layer + " token projection",
+                () -> DirectMatmul.mmul(embedding.table(), weights)));                 // 49 ms at [8000, 256] x [256, 1024]
     }
 
     /** (E W)[tokens]: [rows, m], a new array (in the current workspace, if any). */

@@ -13,12 +13,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link TokenProjection}: its rows are the product (E y) W, it follows the parameters from one training step to
- * the next, and above its size limit the decoders multiply instead, with the same results.
+ * the next, a graph's workers share one table ({@link DerivedArray}), and above its size limit the decoders
+ * multiply instead, with the same results.
  */
 class TokenProjectionTest {
 
@@ -35,7 +38,7 @@ class TokenProjectionTest {
         TokenEmbedding embedding = new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING);
         INDArray w = decoderInputWeights(graph);                           // [e + h, 4H]; its first e rows take E y
         INDArray head = w.get(NDArrayIndex.interval(0, 6), NDArrayIndex.all());
-        TokenProjection projection = TokenProjection.of(graph, embedding, head);
+        TokenProjection projection = TokenProjection.of(graph, "decoder_0", embedding, head);
         assertNotNull(projection);
         int[] tokens = {3, 0, 3, StepEquivalence.VOCAB - 1};
         double[][] rows = projection.rows(tokens).toDoubleMatrix();
@@ -68,12 +71,33 @@ class TokenProjectionTest {
     }
 
     @Test
+    void aGraphsWorkersShareOneTable() {
+        ComputationGraph graph = StepEquivalence.randomGraph(CARD, DataType.FLOAT, 3);
+        ComputationGraph other = StepEquivalence.randomGraph(CARD, DataType.FLOAT, 3);
+        int[] calls = new int[1];
+        java.util.function.Supplier<INDArray> compute = () -> {
+            calls[0]++;
+            return Nd4j.ones(DataType.FLOAT, 2, 2);
+        };
+        DerivedArray first = DerivedArray.of(graph, "table", compute);
+        assertSame(first, DerivedArray.of(graph, "table", compute));
+        assertNotSame(first, DerivedArray.of(graph, "another table", compute));
+        assertNotSame(first, DerivedArray.of(other, "table", compute));
+        INDArray a = first.get();
+        assertSame(a, DerivedArray.of(graph, "table", compute).get());
+        assertEquals(1, calls[0], "computed once for both");
+        graph.getConfiguration().setIterationCount(graph.getIterationCount() + 1);
+        assertNotSame(a, first.get());
+        assertEquals(2, calls[0], "computed again after a training step");
+    }
+
+    @Test
     void aboveTheSizeLimitTheDecodersMultiply() {
         String old = System.getProperty(TokenProjection.MAX_BYTES_PROPERTY);
         System.setProperty(TokenProjection.MAX_BYTES_PROPERTY, "0");
         try {
             ComputationGraph graph = StepEquivalence.randomGraph(CARD, DataType.FLOAT, 11);
-            assertNull(TokenProjection.of(graph, new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING), decoderInputWeights(graph)
+            assertNull(TokenProjection.of(graph, "decoder_0", new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING), decoderInputWeights(graph)
                     .get(NDArrayIndex.interval(0, 6), NDArrayIndex.all())));
             StepEquivalence.check(CARD, "luong general, no token tables", LuongAttentionSteps::new);
         } finally {
