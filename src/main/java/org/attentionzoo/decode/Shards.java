@@ -83,9 +83,9 @@ public final class Shards {
         List<R> decode(StepModel model, int batch, int[][] sources);
     }
 
-    /** Sentences [n·s/k, n·(s+1)/k) of n. */
+    /** Shard s of k of the sentences ({@link Threads#shardStart}). */
     private static int[][] shard(int[][] sources, int s, int k) {
         int n = sources.length;
-        return Arrays.copyOfRange(sources, (int) ((long) n * s / k), (int) ((long) n * (s + 1) / k));
+        return Arrays.copyOfRange(sources, (int) Threads.shardStart(n, s, k), (int) Threads.shardStart(n, s + 1, k));
     }
 }

@@ -122,13 +122,13 @@ public class ParallelAdam extends Adam {
                 FloatBuffer g = DirectBuffers.floats(gradient);
                 FloatBuffer mb = DirectBuffers.floats(m);
                 FloatBuffer vb = DirectBuffers.floats(v);
-                Threads.parallel(k, s -> step(g, mb, vb, (int) (n * s / k), (int) (n * (s + 1) / k),
+                Threads.parallel(k, s -> step(g, mb, vb, (int) Threads.shardStart(n, s, k), (int) Threads.shardStart(n, s + 1, k),
                         (float) b1, (float) b2, (float) alphaT, (float) eps));
             } else {
                 DoubleBuffer g = DirectBuffers.doubles(gradient);
                 DoubleBuffer mb = DirectBuffers.doubles(m);
                 DoubleBuffer vb = DirectBuffers.doubles(v);
-                Threads.parallel(k, s -> step(g, mb, vb, (int) (n * s / k), (int) (n * (s + 1) / k),
+                Threads.parallel(k, s -> step(g, mb, vb, (int) Threads.shardStart(n, s, k), (int) Threads.shardStart(n, s + 1, k),
                         b1, b2, alphaT, eps));
             }
         }

@@ -110,8 +110,8 @@ public final class DataParallelGraph extends ComputationGraph {
         double[] summedScores = new double[shards];
         try {
             Threads.parallel(shards, s -> {
-                long from = n * s / shards;
-                long to = n * (s + 1) / shards;
+                long from = Threads.shardStart(n, s, shards);
+                long to = Threads.shardStart(n, s + 1, shards);
                 ComputationGraph g = s == 0 ? this : replicas.get(s - 1);
                 if (s > 0) {
                     Nd4j.getRandom().setSeed(seed + s);

@@ -54,6 +54,14 @@ public final class Threads {
     }
 
     /**
+     * Where shard s of k starts when n items are split into k contiguous shards as evenly as they go: ⌊n·s/k⌋
+     * (shard s is [start(n, s, k), start(n, s + 1, k)); sizes differ by at most one).
+     */
+    public static long shardStart(long n, int s, int k) {
+        return n * s / k;
+    }
+
+    /**
      * Runs {@code task.accept(0)} … {@code task.accept(k − 1)} side by side, 0 on the calling thread and the
      * others on the zoo's worker threads (daemon threads, reused from call to call so that ND4J's per-thread
      * workspaces are too), and returns when all are done. A task's exception is rethrown here (the first by

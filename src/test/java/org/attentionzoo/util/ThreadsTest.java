@@ -14,6 +14,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ThreadsTest {
 
     @Test
+    void shardsCoverTheItemsInOrderAndDifferByAtMostOne() {
+        for (long n : new long[]{0, 1, 5, 64, 7_500_003L}) {
+            for (int k = 1; k <= 7; k++) {
+                assertEquals(0, Threads.shardStart(n, 0, k));
+                assertEquals(n, Threads.shardStart(n, k, k));
+                long smallest = Long.MAX_VALUE;
+                long largest = 0;
+                for (int s = 0; s < k; s++) {
+                    long size = Threads.shardStart(n, s + 1, k) - Threads.shardStart(n, s, k);
+                    smallest = Math.min(smallest, size);
+                    largest = Math.max(largest, size);
+                }
+                assertEquals(n / k, smallest, n + " items in " + k + " shards");
+                assertEquals(n % k == 0 ? n / k : n / k + 1, largest, n + " items in " + k + " shards");
+            }
+        }
+    }
+
+    @Test
     void oneThreadIsSetAndZeroIsRefused() {
         Threads.use(1);
         assertEquals(1, Threads.current());
