@@ -87,7 +87,7 @@ public class KeptLuongAttention extends KeptGraphVertex {
             q = qRows.reshape('c', mb, tT, dDec);
             k = kRows.reshape('c', mb, tS, dEnc);
             score = conf.scoreType() == ScoreType.DOT || conf.scoreType() == ScoreType.GENERAL
-                    ? new Bilinear(q, qRows, k, kRows, p.get(GeneralScore.W_A)) : new Concat(q, qRows, kRows, k.size(1), p);
+                    ? new Bilinear(q, k, kRows, p.get(GeneralScore.W_A)) : new Concat(q, qRows, kRows, k.size(1), p);
             INDArray sourceMask = encoderMask != null ? encoderMask : Nd4j.ones(type, mb, tS);
             weights = MaskedSoftmax.apply(score.scores(), sourceMask);                       // [mb, tT, tS]
             INDArray context = mm(weights, k, false, false).reshape('c', mb * tT, dEnc);
@@ -142,7 +142,7 @@ public class KeptLuongAttention extends KeptGraphVertex {
         private final INDArray wa;     // W_a [dDec, dEnc], null for dot
         private final INDArray keys;   // K' [mb, tS, dDec]
 
-        Bilinear(INDArray q, INDArray qRows, INDArray k, INDArray kRows, INDArray wa) {
+        Bilinear(INDArray q, INDArray k, INDArray kRows, INDArray wa) {
             this.q = q;
             this.kRows = kRows;
             this.wa = wa;
