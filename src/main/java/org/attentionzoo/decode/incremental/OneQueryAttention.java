@@ -1,6 +1,7 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.util.DirectBuffers;
+import org.attentionzoo.util.SimdMath;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -9,8 +10,8 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * Dot-product attention of one query per row over that row's own keys and values, as one loop over the
- * arrays' memory: for row r,
+ * Dot-product attention ({@link #context}; concat attention: {@link #concatContext}) of one query per row over
+ * that row's own keys and values, as one loop over the arrays' memory: for row r,
  * <pre>
  *   e_s = scale · q_r · k_rs       over the visible keys s (mask 1)
  *   a   = softmax(e)               exp(e_s − max e), summed in double
@@ -95,24 +96,105 @@ final class OneQueryAttention {
                 e[s] = dot * scale;
                 max = Math.max(max, e[s]);
             }
-            double sum = 0;
-            Arrays.fill(c, 0);
-            for (int s = 0; s < t; s++) {
-                if (Double.isNaN(e[s])) {
-                    continue;
-                }
-                double a = Math.exp(e[s] - max);
-                sum += a;
-                for (int j = 0, at = s * dv; j < dv; j++, at++) {
-                    c[j] += a * v[at];
-                }
-            }
-            for (int j = 0; j < dv; j++) {
-                o[j] = sum == 0 ? 0f : (float) (c[j] / sum);
-            }
+            weightedValues(e, max, t, v, dv, c, o);
             os.put(r * dv, o, 0, dv);
         }
         return out;
+    }
+
+    /**
+     * Concat (and additive) attention of one query per row over that row's own keys, as one loop over the
+     * arrays' memory (Luong et al. 2015, eq. 8; {@link org.attentionzoo.layers.attention.ConcatScore}): for row r,
+     * <pre>
+     *   e_s = v_a · tanh(q'_r + k'_rs)   over the visible keys s, q' = q W_q and k' = h̄ W_k computed beforehand
+     *   a   = softmax(e),   c_r = Σ_s a_s h̄_rs
+     * </pre>
+     * where ND4J would build the [rows, tK, dA] sum, its tanh, the product with v_a and the sum over dA as arrays.
+     *
+     * @param projectedQueries q' [rows, dA]
+     * @param projectedKeys    k' [rows, tK, dA]
+     * @param va               v_a, dA values
+     * @param values           h̄ [rows, tK, dV]
+     * @param mask             [rows, tK], 1 visible and 0 masked, or null when all are visible
+     * @return the contexts [rows, dV]
+     */
+    static INDArray concatContext(INDArray projectedQueries, INDArray projectedKeys, INDArray va, INDArray values,
+                                  INDArray mask) {
+        int rows = (int) projectedQueries.size(0);
+        int da = (int) projectedQueries.size(1);
+        int t = (int) (projectedKeys.length() / ((long) rows * da));
+        int dv = (int) (values.length() / ((long) rows * t));
+        if ((long) rows * t * da != projectedKeys.length() || (long) rows * t * dv != values.length() || va.length() != da) {
+            throw new IllegalArgumentException(rows + " queries of " + da + " do not match " + projectedKeys.length()
+                    + " key, " + values.length() + " value and " + va.length() + " v_a entries");
+        }
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, dv}, 'c');
+        FloatBuffer qs = DirectBuffers.floats(projectedQueries);
+        FloatBuffer ks = DirectBuffers.floats(projectedKeys);
+        FloatBuffer vs = DirectBuffers.floats(values);
+        FloatBuffer os = DirectBuffers.floats(out);
+        FloatBuffer visible = mask == null ? null : DirectBuffers.floats(mask);
+        float[] v = new float[da];
+        DirectBuffers.floats(va).get(0, v);
+        float[] q = new float[da];
+        float[] k = new float[t * da];
+        float[] h = new float[da];
+        float[] values1 = new float[t * dv];
+        float[] m = new float[t];
+        float[] o = new float[dv];
+        double[] e = new double[t];
+        double[] c = new double[dv];
+        for (int r = 0; r < rows; r++) {
+            qs.get(r * da, q, 0, da);
+            ks.get(r * t * da, k, 0, t * da);
+            vs.get(r * t * dv, values1, 0, t * dv);
+            if (visible != null) {
+                visible.get(r * t, m, 0, t);
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < t; s++) {
+                if (visible != null && m[s] == 0f) {
+                    e[s] = Double.NaN;                                               // masked: weight 0
+                    continue;
+                }
+                for (int j = 0, at = s * da; j < da; j++, at++) {
+                    h[j] = q[j] + k[at];
+                }
+                SimdMath.tanhInPlace(h, 0, da);
+                double dot = 0;
+                for (int j = 0; j < da; j++) {
+                    dot += v[j] * h[j];
+                }
+                e[s] = dot;
+                max = Math.max(max, dot);
+            }
+            weightedValues(e, max, t, values1, dv, c, o);
+            os.put(r * dv, o, 0, dv);
+        }
+        return out;
+    }
+
+    /**
+     * o = Σ_s a_s v_s / Σ_s a_s with a_s = exp(e_s − max), skipping masked keys (e_s NaN); 0 when every key is masked.
+     *
+     * @param c scratch, dv doubles
+     */
+    private static void weightedValues(double[] e, double max, int t, float[] v, int dv, double[] c, float[] o) {
+        double sum = 0;
+        Arrays.fill(c, 0);
+        for (int s = 0; s < t; s++) {
+            if (Double.isNaN(e[s])) {
+                continue;
+            }
+            double a = Math.exp(e[s] - max);
+            sum += a;
+            for (int j = 0, at = s * dv; j < dv; j++, at++) {
+                c[j] += a * v[at];
+            }
+        }
+        for (int j = 0; j < dv; j++) {
+            o[j] = sum == 0 ? 0f : (float) (c[j] / sum);
+        }
     }
 
 

@@ -1,10 +1,13 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.layers.attention.AttentionScore;
+import org.attentionzoo.layers.attention.ConcatScore;
 import org.attentionzoo.layers.attention.DotScore;
 import org.attentionzoo.layers.attention.GeneralScore;
 import org.attentionzoo.layers.attention.MaskedSoftmax;
 import org.attentionzoo.models.RnnAttention;
+import org.attentionzoo.util.DirectBuffers;
+import org.attentionzoo.util.DirectMatmul;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,6 +41,8 @@ final class SourceAttention {
     private final Map<String, INDArray> params;
     /** Whether the score is q · (prepared key): Luong's dot and general ({@link OneQueryAttention} runs them). */
     private final boolean dotProduct;
+    /** Whether the score is v_a · tanh(q W_q + prepared key): concat and additive ({@link OneQueryAttention} too). */
+    private final boolean concat;
 
     /**
      * @param scorer the attention vertex's score function
@@ -47,6 +52,7 @@ final class SourceAttention {
         this.scorer = scorer;
         this.params = graph.getVertex(RnnAttention.ATTENTION).paramTable(false);
         this.dotProduct = scorer instanceof DotScore || scorer instanceof GeneralScore;
+        this.concat = scorer instanceof ConcatScore;
     }
 
     /** The name of the vertex that feeds the attention its encoder states (its second input). */
@@ -78,6 +84,12 @@ final class SourceAttention {
                 sources.get(SOURCE_MASK))) {
             return OneQueryAttention.context(query, sources.get(PREPARED_KEYS), sources.get(KEYS), 1, sources.get(SOURCE_MASK),
                     1, 1.0);
+        }
+        if (concat && DirectBuffers.floatRows(query) && DirectBuffers.contiguous(params.get(ConcatScore.V_A))
+                && OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), sources.get(KEYS), sources.get(SOURCE_MASK))) {
+            INDArray projected = DirectMatmul.mmul(query, params.get(ConcatScore.W_Q));                  // q W_q [rows, dA]
+            return OneQueryAttention.concatContext(projected, sources.get(PREPARED_KEYS), params.get(ConcatScore.V_A),
+                    sources.get(KEYS), sources.get(SOURCE_MASK));
         }
         INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
         INDArray a = MaskedSoftmax.apply(e, sources.get(SOURCE_MASK));                                          // [rows, 1, tSrc]
