@@ -47,6 +47,63 @@ final class OneQueryAttention {
      */
     static INDArray context(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
                             int rowsPerMaskRow, double scale) {
+        int d = (int) queries.size(1);
+        return attend(queries, keys, values, queriesPerBlock, mask, rowsPerMaskRow, (q, k, s) -> {
+            double dot = 0;
+            for (int j = 0, at = s * d; j < d; j++, at++) {
+                dot += q[j] * k[at];
+            }
+            return dot * scale;
+        });
+    }
+
+    /**
+     * Concat (and additive) attention of one query per row over that row's own keys, as one loop over the
+     * arrays' memory (Luong et al. 2015, eq. 8; {@link org.attentionzoo.layers.attention.ConcatScore}): for row r,
+     * <pre>
+     *   e_s = v_a · tanh(q'_r + k'_rs)   over the visible keys s, q' = q W_q and k' = h̄ W_k computed beforehand
+     *   a   = softmax(e),   c_r = Σ_s a_s h̄_rs
+     * </pre>
+     * where ND4J would build the [rows, tK, dA] sum, its tanh, the product with v_a and the sum over dA as arrays.
+     *
+     * @param projectedQueries q' [rows, dA]
+     * @param projectedKeys    k' [rows, tK, dA]
+     * @param va               v_a, dA values
+     * @param values           h̄ [rows, tK, dV]
+     * @param mask             [rows, tK], 1 visible and 0 masked, or null when all are visible
+     * @return the contexts [rows, dV]
+     */
+    static INDArray concatContext(INDArray projectedQueries, INDArray projectedKeys, INDArray va, INDArray values,
+                                  INDArray mask) {
+        int da = (int) projectedQueries.size(1);
+        if (va.length() != da) {
+            throw new IllegalArgumentException(da + " query columns do not match " + va.length() + " v_a entries");
+        }
+        float[] v = new float[da];
+        DirectBuffers.floats(va).get(0, v);
+        float[] h = new float[da];
+        return attend(projectedQueries, projectedKeys, values, 1, mask, 1, (q, k, s) -> {
+            for (int j = 0, at = s * da; j < da; j++, at++) {
+                h[j] = q[j] + k[at];
+            }
+            SimdMath.tanhInPlace(h, 0, da);
+            double dot = 0;
+            for (int j = 0; j < da; j++) {
+                dot += v[j] * h[j];
+            }
+            return dot;
+        });
+    }
+
+    /** A score e_s from a query row q and its key block k (tK rows of the query's width). */
+    @FunctionalInterface
+    private interface Score {
+        double of(float[] q, float[] k, int s);
+    }
+
+    /** The shared loop of {@link #context} and {@link #concatContext}: scores, masked softmax, weighted values. */
+    private static INDArray attend(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
+                                   int rowsPerMaskRow, Score score) {
         int rows = (int) queries.size(0);
         int d = (int) queries.size(1);
         int blocks = rows / queriesPerBlock;
@@ -89,86 +146,10 @@ final class OneQueryAttention {
                     e[s] = Double.NaN;                                               // masked: weight 0
                     continue;
                 }
-                double dot = 0;
-                for (int j = 0, at = s * d; j < d; j++, at++) {
-                    dot += q[j] * k[at];
-                }
-                e[s] = dot * scale;
+                e[s] = score.of(q, k, s);
                 max = Math.max(max, e[s]);
             }
             weightedValues(e, max, t, v, dv, c, o);
-            os.put(r * dv, o, 0, dv);
-        }
-        return out;
-    }
-
-    /**
-     * Concat (and additive) attention of one query per row over that row's own keys, as one loop over the
-     * arrays' memory (Luong et al. 2015, eq. 8; {@link org.attentionzoo.layers.attention.ConcatScore}): for row r,
-     * <pre>
-     *   e_s = v_a · tanh(q'_r + k'_rs)   over the visible keys s, q' = q W_q and k' = h̄ W_k computed beforehand
-     *   a   = softmax(e),   c_r = Σ_s a_s h̄_rs
-     * </pre>
-     * where ND4J would build the [rows, tK, dA] sum, its tanh, the product with v_a and the sum over dA as arrays.
-     *
-     * @param projectedQueries q' [rows, dA]
-     * @param projectedKeys    k' [rows, tK, dA]
-     * @param va               v_a, dA values
-     * @param values           h̄ [rows, tK, dV]
-     * @param mask             [rows, tK], 1 visible and 0 masked, or null when all are visible
-     * @return the contexts [rows, dV]
-     */
-    static INDArray concatContext(INDArray projectedQueries, INDArray projectedKeys, INDArray va, INDArray values,
-                                  INDArray mask) {
-        int rows = (int) projectedQueries.size(0);
-        int da = (int) projectedQueries.size(1);
-        int t = (int) (projectedKeys.length() / ((long) rows * da));
-        int dv = (int) (values.length() / ((long) rows * t));
-        if ((long) rows * t * da != projectedKeys.length() || (long) rows * t * dv != values.length() || va.length() != da) {
-            throw new IllegalArgumentException(rows + " queries of " + da + " do not match " + projectedKeys.length()
-                    + " key, " + values.length() + " value and " + va.length() + " v_a entries");
-        }
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, dv}, 'c');
-        FloatBuffer qs = DirectBuffers.floats(projectedQueries);
-        FloatBuffer ks = DirectBuffers.floats(projectedKeys);
-        FloatBuffer vs = DirectBuffers.floats(values);
-        FloatBuffer os = DirectBuffers.floats(out);
-        FloatBuffer visible = mask == null ? null : DirectBuffers.floats(mask);
-        float[] v = new float[da];
-        DirectBuffers.floats(va).get(0, v);
-        float[] q = new float[da];
-        float[] k = new float[t * da];
-        float[] h = new float[da];
-        float[] values1 = new float[t * dv];
-        float[] m = new float[t];
-        float[] o = new float[dv];
-        double[] e = new double[t];
-        double[] c = new double[dv];
-        for (int r = 0; r < rows; r++) {
-            qs.get(r * da, q, 0, da);
-            ks.get(r * t * da, k, 0, t * da);
-            vs.get(r * t * dv, values1, 0, t * dv);
-            if (visible != null) {
-                visible.get(r * t, m, 0, t);
-            }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int s = 0; s < t; s++) {
-                if (visible != null && m[s] == 0f) {
-                    e[s] = Double.NaN;                                               // masked: weight 0
-                    continue;
-                }
-                for (int j = 0, at = s * da; j < da; j++, at++) {
-                    h[j] = q[j] + k[at];
-                }
-                SimdMath.tanhInPlace(h, 0, da);
-                double dot = 0;
-                for (int j = 0; j < da; j++) {
-                    dot += v[j] * h[j];
-                }
-                e[s] = dot;
-                max = Math.max(max, dot);
-            }
-            weightedValues(e, max, t, values1, dv, c, o);
             os.put(r * dv, o, 0, dv);
         }
         return out;
