@@ -85,7 +85,7 @@ final class SourceAttention {
             return OneQueryAttention.context(query, sources.get(PREPARED_KEYS), sources.get(KEYS), 1, sources.get(SOURCE_MASK),
                     1, 1.0);
         }
-        if (concat && DirectBuffers.floatRows(query) && DirectBuffers.contiguous(params.get(ConcatScore.V_A))
+        if (concat && DirectBuffers.contiguous(params.get(ConcatScore.V_A))
                 && OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), sources.get(KEYS), sources.get(SOURCE_MASK))) {
             INDArray projected = DirectMatmul.mmul(query, params.get(ConcatScore.W_Q));                  // q W_q [rows, dA]
             return OneQueryAttention.concatContext(projected, sources.get(PREPARED_KEYS), params.get(ConcatScore.V_A),
