@@ -51,12 +51,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-vocab", defaultValue = "8000", description = "Maximum vocabulary size per side (default ${DEFAULT-VALUE}).")
     int maxVocab;
 
+    /** The tokenizer of both sides of a training file when none is named: subwords, with a character fallback. */
+    static final int DEFAULT_MERGES = 4000;
+    static final String DEFAULT_TOKENIZER = "bpe:" + DEFAULT_MERGES;
+
     @Option(names = "--source-tokenizer", description = "words, chars, bpe:N (words + N byte-pair merges learned from"
-            + " the training corpus) or bpe-chars:N (default: words, or the task's own).")
+            + " the training corpus, every character of it kept as a fallback) or bpe-chars:N (default: "
+            + DEFAULT_TOKENIZER + " for files, the task's own for --task).")
     String sourceTokenizer;
 
-    @Option(names = "--target-tokenizer", description = "words, chars, bpe:N or bpe-chars:N (default: words, or the task's own).")
+    @Option(names = "--target-tokenizer", description = "words, chars, bpe:N or bpe-chars:N (default: " + DEFAULT_TOKENIZER
+            + " for files, the task's own for --task).")
     String targetTokenizer;
+
+    @Option(names = "--joint-bpe", description = "Learn one set of BPE merges on source and target text together, so"
+            + " that text copied from source to target (names, placeholders, paths) is split the same way on both"
+            + " sides; for languages that share a script. Both tokenizers must then be the same bpe specification.")
+    boolean jointBpe;
 
     @Option(names = "--task-size", defaultValue = "20000", description = "Pairs to generate for --task (default ${DEFAULT-VALUE}).")
     int taskSize;
@@ -86,10 +97,23 @@ final class TrainCommand implements Callable<Integer> {
             if (corpusFile.skippedLines() > 0) {
                 System.err.printf("%s: skipped %d malformed lines%n", source.train, corpusFile.skippedLines());
             }
-            src = Tokenizers.learn(sourceTokenizer == null ? "words" : sourceTokenizer,
-                    trainPairs.stream().map(SentencePair::source).toList());
-            tgt = Tokenizers.learn(targetTokenizer == null ? "words" : targetTokenizer,
-                    trainPairs.stream().map(SentencePair::target).toList());
+            String srcSpec = sourceTokenizer == null ? DEFAULT_TOKENIZER : sourceTokenizer;
+            String tgtSpec = targetTokenizer == null ? DEFAULT_TOKENIZER : targetTokenizer;
+            List<String> sources = trainPairs.stream().map(SentencePair::source).toList();
+            List<String> targets = trainPairs.stream().map(SentencePair::target).toList();
+            if (jointBpe) {
+                if (!srcSpec.equals(tgtSpec) || !srcSpec.startsWith("bpe")) {
+                    throw new IllegalArgumentException("--joint-bpe needs the same bpe tokenizer on both sides, got"
+                            + " source " + srcSpec + " and target " + tgtSpec);
+                }
+                List<String> both = new java.util.ArrayList<>(sources);
+                both.addAll(targets);
+                src = Tokenizers.learn(srcSpec, both);
+                tgt = src;
+            } else {
+                src = Tokenizers.learn(srcSpec, sources);
+                tgt = Tokenizers.learn(tgtSpec, targets);
+            }
             corpus = source.train.toString();
         }
         if (o.dev != null) {

@@ -58,6 +58,8 @@ public final class BpeModel {
     private final List<Merge> merges;
     /** Rank of each merge, keyed by {@code left + " " + right} (symbols never hold a space). */
     private final Map<String, Integer> ranks;
+    /** For each symbol a merge makes, the first merge that makes it. */
+    private final Map<String, Merge> makers;
 
     /**
      * A model from merges in the order they apply.
@@ -75,6 +77,20 @@ public final class BpeModel {
             }
         }
         this.ranks = map;
+        Map<String, Merge> made = new HashMap<>(merges.size() * 2);
+        for (Merge m : this.merges) {
+            made.putIfAbsent(m.joined(), m);
+        }
+        this.makers = made;
+    }
+
+    /**
+     * The merge that makes {@code symbol} (written as inside this model: a word's last symbol ends with
+     * {@link #END_OF_WORD}), the first one if several do; null for a single character or a symbol no merge makes.
+     * Splitting a symbol into this merge's two symbols undoes it.
+     */
+    public Merge madeBy(String symbol) {
+        return makers.get(symbol);
     }
 
     /** The merges in the order they apply (unmodifiable). */

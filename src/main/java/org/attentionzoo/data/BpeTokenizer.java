@@ -57,6 +57,8 @@ public final class BpeTokenizer implements Tokenizer {
     private final Tokenizer base;
     private final BpeModel model;
     private final boolean chars;
+    /** The symbols the output is limited to ({@link #restrictedTo}), or null for no limit. */
+    private final java.util.Set<String> known;
 
     /**
      * A BPE tokenizer applying {@code model} to the words of {@code base}.
@@ -64,6 +66,11 @@ public final class BpeTokenizer implements Tokenizer {
      * @throws IllegalArgumentException if the base is not a {@code words} or {@code chars} tokenizer
      */
     public BpeTokenizer(Tokenizer base, BpeModel model) {
+        this(base, model, null);
+    }
+
+    private BpeTokenizer(Tokenizer base, BpeModel model, java.util.Set<String> known) {
+        this.known = known;
         this.base = Objects.requireNonNull(base, "base");
         this.model = Objects.requireNonNull(model, "model");
         if (!BASES.contains(base.name())) {
@@ -92,6 +99,28 @@ public final class BpeTokenizer implements Tokenizer {
     }
 
     /** The base tokenizer. */
+    /**
+     * The character fallback of this tokenizer on {@code texts}: every character of their words in both the forms
+     * a segmentation can give it, word-final ({@code "x"}) and continued ({@code "x@@"}). A vocabulary that holds
+     * these holds every segmentation of every word made of characters seen in {@code texts}, since BPE falls back to
+     * single characters where no merge applies: such words never map to {@code <unk>}.
+     *
+     * @return the symbols in first-seen order, without duplicates
+     */
+    public List<String> fallbackSymbols(Iterable<String> texts) {
+        java.util.LinkedHashSet<String> symbols = new java.util.LinkedHashSet<>();
+        for (String text : texts) {
+            for (String word : words(text)) {
+                word.codePoints().forEach(cp -> {
+                    String c = new String(Character.toChars(cp));
+                    symbols.add(c);
+                    symbols.add(c + CONTINUATION);
+                });
+            }
+        }
+        return List.copyOf(symbols);
+    }
+
     public Tokenizer base() {
         return base;
     }
@@ -133,7 +162,7 @@ public final class BpeTokenizer implements Tokenizer {
             List<String> subwords = model.segment(word);
             int last = subwords.size() - 1;
             for (int i = 0; i < last; i++) {
-                out.add(subwords.get(i) + CONTINUATION);
+                addKnown(out, subwords.get(i), false);
             }
             String end = subwords.get(last);
             if (end.endsWith(CONTINUATION)) {
@@ -141,10 +170,38 @@ public final class BpeTokenizer implements Tokenizer {
                 out.add(end.substring(0, end.length() - 1) + CONTINUATION);
                 out.add("@");
             } else {
-                out.add(end);
+                addKnown(out, end, true);
             }
         }
         return out;
+    }
+
+    /**
+     * Adds one subword in its marked form ({@code "x@@"} unless it ends its word); with a known-symbol set
+     * ({@link #restrictedTo}) a subword outside it is split back into the two symbols of the merge that made
+     * it, recursively, down to single characters if need be.
+     */
+    private void addKnown(List<String> out, String subword, boolean endsWord) {
+        String form = endsWord ? subword : subword + CONTINUATION;
+        BpeModel.Merge maker = known == null || known.contains(form) ? null
+                : model.madeBy(endsWord ? subword + BpeModel.END_OF_WORD : subword);
+        if (maker == null) {
+            out.add(form);
+            return;
+        }
+        addKnown(out, maker.left(), false);
+        String right = maker.right();
+        addKnown(out, endsWord ? right.substring(0, right.length() - BpeModel.END_OF_WORD.length()) : right, endsWord);
+    }
+
+    /**
+     * This tokenizer with its output limited to {@code symbols} (a vocabulary's tokens) where it can be: a subword
+     * that is not among them is split back into the symbols it was merged from, as subword-nmt's vocabulary filter
+     * does (Sennrich et al. 2016). With a vocabulary that holds {@link #fallbackSymbols}, text made of seen
+     * characters then never maps to {@code <unk>}, whatever merges the vocabulary's size limit left out.
+     */
+    public BpeTokenizer restrictedTo(java.util.Collection<String> symbols) {
+        return new BpeTokenizer(base, model, java.util.Set.copyOf(symbols));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.attentionzoo.models;
 
+import org.attentionzoo.data.BpeTokenizer;
 import org.attentionzoo.data.Tokenizer;
 import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.layers.attention.AlignmentVertex;
@@ -31,10 +32,18 @@ public final class TranslationModel {
         this.graph = Objects.requireNonNull(graph, "graph");
         this.sourceVocab = Objects.requireNonNull(sourceVocab, "sourceVocab");
         this.targetVocab = Objects.requireNonNull(targetVocab, "targetVocab");
-        this.sourceTokenizer = Objects.requireNonNull(sourceTokenizer, "sourceTokenizer");
-        this.targetTokenizer = Objects.requireNonNull(targetTokenizer, "targetTokenizer");
+        this.sourceTokenizer = limitedTo(Objects.requireNonNull(sourceTokenizer, "sourceTokenizer"), sourceVocab);
+        this.targetTokenizer = limitedTo(Objects.requireNonNull(targetTokenizer, "targetTokenizer"), targetVocab);
         this.provenance = new LinkedHashMap<>(provenance);
         checkVocabularies();
+    }
+
+    /**
+     * A BPE tokenizer limited to its vocabulary ({@link BpeTokenizer#restrictedTo}): subwords the vocabulary lacks
+     * are split into ones it has rather than read as {@code <unk>}. Other tokenizers as they are.
+     */
+    private static Tokenizer limitedTo(Tokenizer tokenizer, Vocabulary vocab) {
+        return tokenizer instanceof BpeTokenizer bpe ? bpe.restrictedTo(vocab.tokens()) : tokenizer;
     }
 
     /** A fresh, untrained model for a card and vocabularies. */

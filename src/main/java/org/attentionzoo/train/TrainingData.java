@@ -1,5 +1,6 @@
 package org.attentionzoo.train;
 
+import org.attentionzoo.data.BpeTokenizer;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.TeacherForcingIterator;
 import org.attentionzoo.data.Tokenizer;
@@ -18,14 +19,27 @@ public final class TrainingData {
     private TrainingData() {
     }
 
-    /** Source-side vocabulary of a corpus. */
+    /** Source-side vocabulary of a corpus ({@link #vocabulary}). */
     public static Vocabulary sourceVocabulary(List<SentencePair> pairs, Tokenizer tokenizer, int minFrequency, int maxSize) {
-        return Vocabulary.build(pairs.stream().map(p -> tokenizer.tokenize(p.source())).toList(), minFrequency, maxSize);
+        return vocabulary(pairs.stream().map(SentencePair::source).toList(), tokenizer, minFrequency, maxSize);
     }
 
-    /** Target-side vocabulary of a corpus. */
+    /** Target-side vocabulary of a corpus ({@link #vocabulary}). */
     public static Vocabulary targetVocabulary(List<SentencePair> pairs, Tokenizer tokenizer, int minFrequency, int maxSize) {
-        return Vocabulary.build(pairs.stream().map(p -> tokenizer.tokenize(p.target())).toList(), minFrequency, maxSize);
+        return vocabulary(pairs.stream().map(SentencePair::target).toList(), tokenizer, minFrequency, maxSize);
+    }
+
+    /**
+     * The vocabulary of one side's texts: {@link Vocabulary#build} over their tokens; for a {@link BpeTokenizer}
+     * followed by its character fallback ({@link BpeTokenizer#fallbackSymbols}), added whatever their count and
+     * beyond {@code maxSize}, so that no text made of characters seen in {@code texts} maps to {@code <unk>}.
+     */
+    public static Vocabulary vocabulary(List<String> texts, Tokenizer tokenizer, int minFrequency, int maxSize) {
+        Vocabulary vocab = Vocabulary.build(texts.stream().map(tokenizer::tokenize).toList(), minFrequency, maxSize);
+        if (tokenizer instanceof BpeTokenizer bpe) {
+            vocab = vocab.extend(List.of(bpe.fallbackSymbols(texts)), 1, Integer.MAX_VALUE);
+        }
+        return vocab;
     }
 
     /** Shuffled, length-bucketed teacher-forcing batches encoded with the model's own tokenizers and vocabularies. */

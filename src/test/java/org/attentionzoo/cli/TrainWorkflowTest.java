@@ -11,6 +11,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.attentionzoo.data.BpeTokenizer;
+import org.attentionzoo.data.Vocabulary;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -53,8 +56,10 @@ class TrainWorkflowTest {
         return file;
     }
 
+    /** A run on words (not the default BPE), so that unknown words count as whole words in the finetune test. */
     private CliRun trainRun(Path out, Path cardFile, Path corpus, int steps) {
         return CliRun.run("", "train", "--model", cardFile.toString(), "--train", corpus.toString(),
+                "--source-tokenizer", "words", "--target-tokenizer", "words",
                 "--dev", train.toString(), "--out", out.toString(), "--steps", Integer.toString(steps),
                 "--batch", "16", "--eval-every", "3", "--log-every", "3", "--dev-max", "10");
     }
@@ -99,6 +104,35 @@ class TrainWorkflowTest {
         assertTrue(otherData.err().contains("--out holds a run of another model"), otherData.err());
         assertEquals(1, otherData.err().strip().lines().count(), otherData.err());
         assertArrayEquals(model, Files.readAllBytes(out.resolve("model.zip")), "nothing overwritten");
+    }
+
+    @Test
+    void filesTrainOnSubwordsByDefaultAndJointBpeSharesTheMerges() throws Exception {
+        Path out = dir.resolve("bpe");
+        CliRun r = CliRun.run("", "train", "--model", card.toString(), "--train", train.toString(), "--out",
+                out.toString(), "--steps", "2", "--batch", "16");
+        assertEquals(0, r.code(), r.err());
+        TranslationModel m = ModelArchive.load(out.resolve("model.zip"));
+        assertEquals("bpe", m.sourceTokenizer().name());
+        assertEquals("bpe", m.targetTokenizer().name());
+        // "unto" is no training word, but its letters are: it is spelt with known subwords, no <unk>.
+        int[] ids = m.sourceVocab().encode(m.sourceTokenizer().tokenize("unto"));
+        assertTrue(Arrays.stream(ids).noneMatch(id -> id == Vocabulary.UNK_ID), Arrays.toString(ids));
+
+        Path joint = dir.resolve("joint");
+        r = CliRun.run("", "train", "--model", card.toString(), "--train", train.toString(), "--out",
+                joint.toString(), "--steps", "2", "--batch", "16", "--joint-bpe");
+        assertEquals(0, r.code(), r.err());
+        TranslationModel j = ModelArchive.load(joint.resolve("model.zip"));
+        assertEquals(((BpeTokenizer) j.sourceTokenizer()).model(), ((BpeTokenizer) j.targetTokenizer()).model());
+        assertEquals(List.of("quatre"), ((BpeTokenizer) j.sourceTokenizer()).base().tokenize("quatre"));
+        assertTrue(((BpeTokenizer) j.sourceTokenizer()).model().segment("quatre").size() < 6,
+                "merges learned on target words are among the source tokenizer's");
+
+        r = CliRun.run("", "train", "--model", card.toString(), "--train", train.toString(), "--out",
+                dir.resolve("bad").toString(), "--steps", "2", "--joint-bpe", "--target-tokenizer", "words");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--joint-bpe needs the same bpe tokenizer on both sides"), r.err());
     }
 
     @Test
