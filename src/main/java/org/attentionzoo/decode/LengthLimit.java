@@ -2,7 +2,7 @@ package org.attentionzoo.decode;
 
 /**
  * The longest output a decoder may produce for a source of n tokens: a·n + b tokens, EOS included
- * (the PyTorch reference in shared/peer uses a = 2, b = 10).
+ * (the PyTorch reference implementation uses a = 2, b = 10).
  */
 public record LengthLimit(double a, int b) {
 

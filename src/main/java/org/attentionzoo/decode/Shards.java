@@ -49,9 +49,8 @@ public final class Shards {
      * {@code decode} applied to each of many batches, the results in the batches' order. With at least as many
      * batches as models, each model's thread takes whole batches, one after another, while the other threads do
      * the same ({@link Threads#parallel}); with fewer, each batch is sharded ({@link #decode}). Whole batches
-     * keep the matrix products at the batch's size and need no meeting point per batch: two luong-general
-     * batches of 64 side by side decoded 128 sentences per 6.2 ms step where two shards of one batch decoded 64
-     * per 4.3 ms (one batch of 64 alone: 6.1 ms; 2 cores).
+     * keep the matrix products at the batch's size and need no meeting point per batch: two shards of one batch
+     * on two cores slow each other down, so whole batches side by side decode more sentences per second.
      *
      * @param models one step model per thread, none used by another thread while this runs
      * @param decode decodes batch b (or a shard of it) with a model; one result per source

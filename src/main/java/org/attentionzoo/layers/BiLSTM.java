@@ -60,7 +60,7 @@ import java.util.Objects;
  * <h2>Implementation</h2>
  * Two forward-only fused {@code lstmLayer} ops (format NST = [mb, nIn, T], direction FWD, sigmoid / tanh /
  * tanh, full sequence returned, no initial state, no peepholes, <em>no sequence lengths</em>): in M2.1 the
- * op's backprop is wrong when it is given sequence lengths (findings note, bug 2), and right without them
+ * op's backprop is wrong when it is given sequence lengths ({@code docs/dl4j-notes.md}), and right without them
  * ({@code BiLSTMGradientCheckTest}). The backward direction runs the forward op on
  * {@code reverseSequence(x, L, time, batch)}, which reverses only the first L steps of each example and
  * leaves its padding at the end, and reverses its output back the same way. Padded steps are clean by
@@ -94,8 +94,6 @@ import java.util.Objects;
  * values ({@code BuiltInBidirectionalMaskTest}; only the loss is masked, by the output layer's label mask).
  * This layer starts the backward direction at each example's last real token and outputs 0 at padding,
  * so switching between the two changes the function computed on padded batches, not only the speed.
- * Speed (fit, batch 64 x T 20, emb 128, 128 per direction, vocabulary 1000, one thread, 2-core machine):
- * 1.0-1.3x the built-in layer's time per batch in two side-by-side runs; two-thread timings were too noisy.
  *
  * No {@code rnnTimeStep} state carrying.
  */
@@ -184,7 +182,7 @@ public class BiLSTM extends SequenceLayer {
         params.addWeightParam(FWD_RECURRENT_WEIGHT_KEY, nOut, 4 * nOut);
         params.addWeightParam(BWD_INPUT_WEIGHT_KEY, nIn, 4 * nOut);
         params.addWeightParam(BWD_RECURRENT_WEIGHT_KEY, nOut, 4 * nOut);
-        // rank 2: rank-1 parameter views break reshapes in M2.1 (findings note 5); reshaped to [4 nOut] in the graph
+        // rank 2: rank-1 parameter views break reshapes in M2.1 (docs/dl4j-notes.md); reshaped to [4 nOut] in the graph
         params.addBiasParam(FWD_BIAS_KEY, 1, 4 * nOut);
         params.addBiasParam(BWD_BIAS_KEY, 1, 4 * nOut);
     }
@@ -217,7 +215,7 @@ public class BiLSTM extends SequenceLayer {
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
         DataType type = input.dataType();
-        // Every variable created here must feed the output (findings: dangling ones break DL4J's backprop).
+        // Every variable created here must feed the output (dangling ones break DL4J's backprop).
         SDVariable m = sd.gt(mask, 0.0).castTo(type);                   // [mb, T], exactly 0/1
         SDVariable lengths = m.sum(1).castTo(DataType.INT64);           // [mb]: real steps per example
         SDVariable m3 = sd.expandDims(m, 1);                            // [mb, 1, T]
@@ -246,7 +244,7 @@ public class BiLSTM extends SequenceLayer {
         LSTMLayerWeights weights = LSTMLayerWeights.builder()
                 .weights(wx).rWeights(wr).bias(sd.reshape(b, 4 * nOut))
                 .build();
-        // No initial states (the Java API may swap h and c, findings note 9) and no sequence lengths (bug 2).
+        // No initial states (the Java API may swap h and c) and no sequence lengths (bug 2).
         return sd.rnn().lstmLayer(x, weights, config)[0];
     }
 

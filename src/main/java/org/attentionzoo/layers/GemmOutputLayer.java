@@ -25,9 +25,9 @@ import java.util.Collection;
  * DL4J's {@link RnnOutputLayer} (z = x W + b at every time step, then the activation and loss), with its
  * matrix product done differently: z [n, nOut] is computed as zᵀ = Wᵀ xᵀ by one BLAS GEMM into a
  * column-major [nOut, n] buffer, which read as its transpose is z in row-major order. DL4J M2.1 writes
- * x W straight into a row-major array, and ND4J's product into a row-major result took twice as long for
- * the zoo's output shapes (one core, OpenBLAS; [1280, 256] x [256, 8000]: 85 ms vs 42 ms); a column-major z
- * would be as fast to compute but makes the softmax's row reductions four times slower. The values are
+ * x W straight into a row-major array, and ND4J's product into a row-major result is much slower than into a
+ * column-major one for the zoo's output shapes; a column-major z would be as fast to compute but makes the
+ * softmax's row reductions several times slower. The values are
  * the same. The configuration is DL4J's, so the layer serialises, loads and is read by decoders as an
  * {@code RnnOutputLayer}; only {@link #instantiate} differs.
  *

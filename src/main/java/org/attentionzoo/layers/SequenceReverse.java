@@ -18,7 +18,7 @@ import java.util.Arrays;
  * DL4J's {@link ReverseTimeSeriesVertex}: each sequence of x [n, f, T] reversed within its real length, the
  * padding left at the end and set to 0; its own inverse, so the backward pass reverses the gradient the same
  * way. DL4J's copies one [f] vector per row and time step through views and reads the mask one
- * {@code getDouble} at a time (4.5-5% of a bidirectional RNN training step in JFR); this one reads the mask
+ * {@code getDouble} at a time (a visible share of a bidirectional RNN training step); this one reads the mask
  * once and copies the floats in one loop over the arrays' memory.
  *
  * <p>For float arrays in DL4J's dense f order and masks that are a prefix of ones in every row (how the zoo

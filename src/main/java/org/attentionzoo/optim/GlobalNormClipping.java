@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * minibatch divided by the number of real target tokens (the sum of the first output's label mask; the
  * minibatch size when there is no label mask). That is the loss {@code Trainer} reports and the one
  * PyTorch's {@code cross_entropy(..., ignore_index=pad)} averages, so a threshold c here means what it means
- * in a PyTorch recipe ({@code /work/shared/peer}'s {@code clip_grad_norm_(params, 1.0)} is c = 1). DL4J itself
+ * in a PyTorch recipe ({@code clip_grad_norm_(params, 1.0)} is c = 1). DL4J itself
  * minimises the loss summed over time and averaged over sentences, whose gradient is larger by the mean
  * number of target tokens per sentence: the choice only sets the scale on which c is read (the clipped
  * gradient keeps its direction either way, and the updater still gets DL4J's own scale times the factor).

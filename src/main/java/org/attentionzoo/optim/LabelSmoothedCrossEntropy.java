@@ -154,8 +154,8 @@ public final class LabelSmoothedCrossEntropy implements ILossFunction {
     /**
      * {@link #computeGradient} for float pre-activations with dense rows, one row at a time in Java arrays and
      * loops that C2 vectorises, the exponentials from {@link SimdMath#expNonPositive} (within 6e−6 of exp,
-     * relative; ND4J's exp runs about 2.2 ns a value, a quarter of a million values per row block of 32 target
-     * tokens at V = 8000): per row, m = max z, e = exp(z − m), S = Σ e ({@link SimdMath#expSum}), then
+     * relative; libnd4j's exp is a scalar call per value, and a row block of 32 target tokens at V = 8000 holds a
+     * quarter of a million values): per row, m = max z, e = exp(z − m), S = Σ e ({@link SimdMath#expSum}), then
      * <pre>
      *   L = log S − (1 − ε)(z_y − m) − (ε / V) Σ_k (z_k − m),    ∂L/∂z_k = e_k / S − ε / V − (1 − ε)[k = y]
      * </pre>

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * Adam (Kingma &amp; Ba 2015) with exactly DL4J's settings, state layout and arithmetic, computed by plain loops
  * over slices of the parameters on {@link Threads#workers()} threads instead of by libnd4j's
- * {@code adam_updater} op, which took 32 ms per step for the 7.5M parameters of luong-general on one core
- * where the loop takes 13 (7 on two threads). With t = iteration + 1 and learning rate α (or its schedule's
+ * {@code adam_updater} op, which runs on one thread and is a sizeable share of a training step at a few million
+ * parameters. With t = iteration + 1 and learning rate α (or its schedule's
  * value):
  * <pre>
  *   m ← β₁ m + (1 − β₁) g

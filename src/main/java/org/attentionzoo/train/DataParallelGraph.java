@@ -22,9 +22,8 @@ import java.util.List;
  *
  * <p>Why: a zoo step is a chain of mid-sized products and many small operations; libnd4j's threads inside
  * one operation gain little on them (see {@link Threads}), whereas k independent shards keep k cores busy.
- * With one thread per operation, a 2-core machine computes two half-batch gradients side by side in
- * 0.65-0.8 of the time of one full-batch gradient (luong-general and transformer-small at the benchmark's
- * size; the two shards slow each other down).
+ * With one thread per operation, a 2-core machine computes two half-batch gradients side by side in less
+ * time than one full-batch gradient, though not in half (the two shards slow each other down).
  *
  * <p>How: this object <em>is</em> the graph for training. It is built on the configuration, parameters and
  * updater state of an existing graph, shared, not copied: its update writes into the original's

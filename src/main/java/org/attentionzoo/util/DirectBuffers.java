@@ -57,8 +57,8 @@ public final class DirectBuffers {
     /**
      * matrix[indices]: the listed rows of a matrix, [indices.length, columns], a new row-major array of its type (in
      * the current workspace, if any). Float and double matrices with {@link #denseRows} are copied row by row in
-     * memory (ND4J's {@code pullRows} took 4.3% of a batch-64 decoding step gathering 64 rows of 1024 floats, this a
-     * fraction of it); any other goes to {@code pullRows}.
+     * memory (a fraction of the cost of ND4J's {@code pullRows}, which a decoding step calls for every batch); any
+     * other goes to {@code pullRows}.
      *
      * @throws IndexOutOfBoundsException if an index is outside the matrix
      */

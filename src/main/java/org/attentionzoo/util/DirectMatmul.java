@@ -13,11 +13,9 @@ import java.nio.FloatBuffer;
  * {@code cblas_sgemm} from there on.
  *
  * <p>Why: a decoding step multiplies one to a few dozen rows by each weight matrix, and ND4J's {@code mmul}
- * runs every product as a matrix-matrix product with its own shape checks and output allocation. Measured on
- * one core (float, W column-major as DL4J stores it): [1, 256] x [256, 1024] took 75-150 µs with {@code mmul}
- * and 10 µs with {@code cblas_sgemv}; [1, 256] x [256, 8000] 320 µs and 85 µs; [5, 256] x [256, 1024] 120 µs
- * and 43 µs (five sgemv calls); at 16 rows and more one sgemm is as fast as or faster than {@code mmul}
- * ([32, 256] x [256, 8000]: 1.5 ms vs 2.3 ms).
+ * runs every product as a matrix-matrix product with its own shape checks and output allocation, which costs
+ * several times a matrix-vector product at one row; from {@value #GEMV_ROWS} rows on, one sgemm is as fast as
+ * {@code mmul} or faster.
  *
  * <p>Float arrays whose rows (x) and whose rows or columns (W) lie contiguously in memory go this way (W's
  * columns may be spaced further apart than its height, as in a block of rows of a column-major matrix); any

@@ -22,9 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * CPU backend's {@code DirectShapeInfoProvider} caches only the overload that takes packed "extras" (and at most
  * 1000 entries), while {@code BaseNDArray}'s constructors call the one that takes a data type, which builds the
  * descriptor natively every time: two JavaCPP pointers, each registered with JavaCPP's deallocator, which asks the
- * kernel for the process's resident size under a global lock ({@code Pointer.physicalBytesInaccurate}). That was
- * 22% of a profile of batch-1 Transformer decoding, whose steps create a few hundred small arrays each; with this
- * cache the same probe decoded 41 sentences/s instead of 23.5.
+ * kernel for the process's resident size under a global lock ({@code Pointer.physicalBytesInaccurate}). That is a
+ * large share of batch-1 Transformer decoding, whose steps create a few hundred small arrays each.
  *
  * <p>The descriptors are libnd4j constants either way (its {@code ConstantShapeHelper} keeps each distinct one for
  * the life of the process), so the cache holds Java handles on memory that exists anyway; past

@@ -14,7 +14,7 @@ import java.util.function.IntConsumer;
 /**
  * How many threads ND4J uses inside one operation (libnd4j's OpenMP loops and the BLAS library), set at
  * run time; the environment variable {@code OMP_NUM_THREADS} sets the same at start-up. For the zoo's model
- * sizes on a 2-core machine one thread trained 1.7x faster than two (README, "Notes on DL4J"): libnd4j's
+ * sizes on a 2-core machine one thread trained faster than two ({@code docs/dl4j-notes.md}): libnd4j's
  * OpenMP threads spin while OpenBLAS's threads run a product. With {@code OMP_WAIT_POLICY=passive} in the
  * environment two threads stop hurting, but the zoo's operations are too small to gain much from them.
  */

@@ -9,7 +9,7 @@ import org.attentionzoo.util.SimdMath;
  * </pre>
  * the sum from {@link SimdMath#expSum}: each term within 6e−6 of exp, relative (a term below e^−32 ≈ 1.3e−14
  * counts as e^−32: at most 1e−10 of a sum over 8000 terms, whose largest is 1), the sum within 1e−6 of the exact
- * one. At [80, 8000] (beam 5 over 16 sentences) this takes about 0.3 ms where ND4J's subtract / exp / sum took 1.4.
+ * one, in a fraction of the time of ND4J's subtract / exp / sum.
  */
 final class LogSumExp {
 

@@ -19,8 +19,8 @@ import java.util.Arrays;
  * </pre>
  * A masked key gets weight 0, as {@link org.attentionzoo.layers.attention.MaskedSoftmax} and the
  * Transformer's −1e9 scores give it. It serves a decoding step, where ND4J would run it as about ten
- * operations on arrays with one query row each (batched products, masking, softmax): 13-20% of a
- * Transformer step and about a quarter of an RNN attention step at one sentence. Float arrays with dense
+ * operations on arrays with one query row each (batched products, masking, softmax), each a dispatch and an
+ * output array. Float arrays with dense
  * rows only ({@link #applies}).
  */
 final class OneQueryAttention {

@@ -20,10 +20,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  * computed as a log-softmax, in the parameters' data type (no probability is rounded to 0 first): z − max_v z_v
  * minus the log of the row's sum of exp(z − max), in place where it can be (libnd4j's log_softmax op takes
- * the log of every softmax entry and took about twice as long at [64, 8000]). The logits come from
- * {@link DirectMatmul} (OpenBLAS on the arrays' memory: at one row a matrix-vector product, 85 µs instead of
- * ND4J's 320 µs for [1, 256] x [256, 8000]). The bias rides in the product as one more input row, z = [x ; 1] [W ; b]
- * ({@link DerivedArray}), instead of a pass of its own over the [rows, V] logits (4% of a batch-64 greedy step).
+ * the log of every softmax entry). The logits come from {@link DirectMatmul} (OpenBLAS on the arrays' memory:
+ * at one row a matrix-vector product). The bias rides in the product as one more input row, z = [x ; 1] [W ; b]
+ * ({@link DerivedArray}), instead of a pass of its own over the [rows, V] logits.
  */
 final class SoftmaxOutput {
 

@@ -57,8 +57,7 @@ final class StepMath {
 
     /**
      * {@link #layerNorm} as one loop over the rows' memory (mean and variance summed in double): ND4J runs
-     * it as nine operations, each with its own output and dispatch, which at one row took 14% of a
-     * Transformer decoding step.
+     * it as nine operations, each with its own output and dispatch, which dominate at one row.
      */
     private static INDArray layerNormRows(INDArray x, INDArray gain, INDArray bias) {
         int n = (int) x.size(0);

@@ -10,13 +10,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * An embedding followed by a product, looked up instead of multiplied: the first LSTM layer's input product of
  * an embedded token, (E y) W = (E W)[y], read from the table T = E W [V, m] computed once. One row of T costs a
  * copy of m floats where the product costs e·m multiply-adds per row (luong-general's decoder: [64, 256] x
- * [256, 1024] at every step of batch-64 decoding, about 6% of the step; its encoder likewise).
+ * [256, 1024] at every step of batch-64 decoding; its encoder likewise).
  *
  * <p>The table is a copy of what the parameters imply, computed again after training steps ({@link DerivedArray}),
  * one per graph, shared by its decoding workers. Tables within {@link #MAX_BYTES_PROPERTY} (default 64 MiB
  * each: V = 8000, m = 1024 takes 33 MB in float) are built; for larger ones {@link #of} returns null and the
  * caller multiplies. luong-general at the benchmark's size holds 66 MB of tables (decoder 33, the encoder's two
- * directions 16 each), built in about 0.1 s.
+ * directions 16 each).
  */
 final class TokenProjection {
 
@@ -49,7 +49,7 @@ final class TokenProjection {
                     + weights.size(0) + " input rows");
         }
         return new TokenProjection(DerivedArray.of(graph, layer + " token projection",
-                () -> DirectMatmul.mmul(embedding.table(), weights)));                 // 49 ms at [8000, 256] x [256, 1024]
+                () -> DirectMatmul.mmul(embedding.table(), weights)));
     }
 
     /** (E W)[tokens]: [rows, m], a new array (in the current workspace, if any). */

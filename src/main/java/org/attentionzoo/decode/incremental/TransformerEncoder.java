@@ -21,10 +21,9 @@ import java.util.function.Function;
  * with x_t = √d_model · E[src_t] + PE[t] ({@link TargetEmbedding} on the source side), each layer an
  * {@link EncoderLayerStep} on all n·T positions at once. It computes what the graph computes
  * ({@link EncoderPass}), faster for a few sentences, slower for many (its attention is a loop over the
- * queries, SameDiff's a batched product). Measured for transformer-small on one core, sentences of 5-19
- * tokens: 1 sentence 2.2-2.9 ms vs 11-12 ms for the graph (about half of batch-1 decoding), 4 sentences
- * 11 vs 17 ms, 8 about even, 16 and 32 slower (34 vs 28 ms, 64 vs 46 ms); so it runs batches of up to
- * {@value #MAX_SENTENCES} sentences. Inference only (dropout is the identity); float models.
+ * queries, SameDiff's a batched product): for transformer-small on one core the two break even at about
+ * 8 sentences, so it runs batches of up to {@value #MAX_SENTENCES} sentences. Inference only (dropout is the
+ * identity); float models.
  */
 final class TransformerEncoder {
 

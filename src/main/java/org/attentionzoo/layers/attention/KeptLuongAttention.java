@@ -16,7 +16,7 @@ import static org.attentionzoo.layers.KeptRows.mm;
 /**
  * Runtime of {@link LuongAttention} whose training step keeps its forward pass for the backward pass
  * ({@link KeptGraphVertex}). DL4J M2.1 runs a SameDiff vertex's backward pass with {@code calculateGradients}, which
- * computes the forward pass again (about 10% of a luong-general training step went to the vertex); here a
+ * computes the forward pass again; here a
  * training forward pass ({@code training = true}) is computed by hand, its arrays kept in the activations
  * workspace, and the backward pass of the same inputs uses them:
  * <pre>

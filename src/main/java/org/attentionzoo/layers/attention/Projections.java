@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A linear map applied to every time step of a batch-major sequence: [mb, t, dIn] · W → [mb, t, dOut].
  * Done as reshape to 2-D, one matrix product, reshape back: SameDiff's tensorMmul has a broken
- * gradient for this case in M2.1 (shared/notes/dl4j-m2.1-findings.md, item 4). The same map on arrays
+ * gradient for this case in M2.1 (docs/dl4j-notes.md). The same map on arrays
  * is {@link #apply(INDArray, INDArray, boolean)}.
  */
 final class Projections {
