@@ -46,9 +46,14 @@ public final class SavedModelFixtures {
     record Fixture(String name, ModelCard card, boolean bpe) {
     }
 
+    /** The shipped cards when the fixtures were saved (cards added later have no fixture of their own). */
+    static final List<String> SAVED_CARDS = List.of("seq2seq-lstm", "seq2seq-gru", "luong-dot", "luong-general",
+            "luong-concat", "luong-general-feed", "bahdanau", "transformer-tiny", "transformer-small", "transformer-base");
+
+    /** The fixtures as built when saved; the test uses only their names (each archive holds its own card). */
     static List<Fixture> fixtures() throws IOException {
         List<Fixture> out = new ArrayList<>();
-        for (String name : Zoo.CARDS) {
+        for (String name : SAVED_CARDS) {
             out.add(new Fixture(name, tiny(Zoo.card(name)), false));
         }
         // The SameDiff BiLSTM encoder and plain LSTM encoder, which no shipped card uses today.

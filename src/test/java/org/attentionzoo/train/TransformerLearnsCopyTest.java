@@ -42,6 +42,22 @@ class TransformerLearnsCopyTest {
         assertTrue(em >= 95.0, "exact match " + em + "% (measured: 100%)");
     }
 
+    /**
+     * The shipped transformer-small recipe (pre-LN, inverse-square-root schedule with its short warm-up, label
+     * smoothing, dropout), shrunk to the tiny model's sizes: its learning rate peaks at step 400 at 0.32 / sqrt(32 ·
+     * 400) = 2.8e-3, near the tiny card's constant 3e-3.
+     */
+    @Test
+    void theSmallCorpusRecipeShrunkLearnsToCopy() throws Exception {
+        ModelCard shipped = Zoo.card("transformer-small");
+        ModelCard tiny = Zoo.card("transformer-tiny");
+        ModelCard card = shipped.toBuilder().embeddingSize(tiny.embeddingSize()).hiddenSize(tiny.hiddenSize())
+                .heads(tiny.heads()).ffSize(tiny.ffSize()).encoderLayers(1).decoderLayers(1).build();
+        assertEquals("pre", card.norm());
+        double em = copyExactMatch(card, Long.getLong("steps", 600));
+        assertTrue(em >= 95.0, "exact match " + em + "%");
+    }
+
     private static double copyExactMatch(ModelCard card, long steps) {
         CopyTask task = CopyTask.annotatedTransformer();
         List<SentencePair> train = task.generate(4000, 31);
