@@ -1,6 +1,6 @@
 package org.attentionzoo.cli;
 
-import org.attentionzoo.util.Launch;
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.util.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +32,7 @@ public final class ZooCli {
 
     /** Runs a command and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        Launch.prepare();
+        AttentionZoo.configure();
         CommandLine cli = new CommandLine(new ZooCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + message(e));
