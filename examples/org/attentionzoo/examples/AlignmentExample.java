@@ -1,10 +1,10 @@
 package org.attentionzoo.examples;
 
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.decode.Translation;
 import org.attentionzoo.decode.Translator;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
-import org.attentionzoo.util.Launch;
 import org.attentionzoo.viz.HtmlHeatmap;
 import org.attentionzoo.viz.PngHeatmap;
 import org.attentionzoo.viz.TerminalHeatmap;
@@ -26,7 +26,7 @@ import java.nio.file.Path;
 public final class AlignmentExample {
 
     public static void main(String[] args) throws Exception {
-        Launch.prepare();
+        AttentionZoo.configure();
         Options o = Options.parse(args, "--model", "--src", "--out", "--minutes");
         TranslationModel model = o.text("--model", null) != null
                 ? ModelArchive.load(Path.of(o.text("--model", null)))

@@ -1,12 +1,12 @@
 package org.attentionzoo.examples;
 
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.Tasks;
 import org.attentionzoo.decode.Translation;
 import org.attentionzoo.decode.Translator;
 import org.attentionzoo.eval.ExactMatch;
 import org.attentionzoo.models.TranslationModel;
-import org.attentionzoo.util.Launch;
 import org.attentionzoo.viz.TerminalHeatmap;
 
 import java.util.List;
@@ -27,7 +27,7 @@ import java.util.Locale;
 public final class AttentionExample {
 
     public static void main(String[] args) throws Exception {
-        Launch.prepare();
+        AttentionZoo.configure();
         Options options = Options.parse(args, "--model", "--minutes");
         TranslationModel model = DatesModels.train(options.text("--model", "luong-general"),
                 options.number("--minutes", 2));

@@ -1,5 +1,6 @@
 package org.attentionzoo.examples;
 
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.ParallelCorpus;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.TeacherForcingIterator;
@@ -19,7 +20,6 @@ import org.attentionzoo.models.Zoo;
 import org.attentionzoo.optim.GlobalNormClipping;
 import org.attentionzoo.train.DataParallelGraph;
 import org.attentionzoo.train.TrainingData;
-import org.attentionzoo.util.Launch;
 import org.attentionzoo.util.Threads;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -69,7 +69,7 @@ import java.util.Locale;
 public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
-        Launch.prepare();
+        AttentionZoo.configure();
         Path trainFile = Path.of("../shared/data/gettext/en-fr.train.tsv");
         Path devFile = Path.of("../shared/data/gettext/en-fr.dev.tsv");
         List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",

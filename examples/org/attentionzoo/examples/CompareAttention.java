@@ -1,5 +1,6 @@
 package org.attentionzoo.examples;
 
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.Task;
 import org.attentionzoo.data.Tasks;
@@ -12,7 +13,6 @@ import org.attentionzoo.models.Zoo;
 import org.attentionzoo.train.Trainer;
 import org.attentionzoo.train.TrainingData;
 import org.attentionzoo.train.TrainingSummary;
-import org.attentionzoo.util.Launch;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,7 +34,7 @@ import java.util.Set;
 public final class CompareAttention {
 
     public static void main(String[] args) throws Exception {
-        Launch.prepare();
+        AttentionZoo.configure();
         int steps = 1500;
         int hidden = 128;
         int noamWarmup = 0;

@@ -1,5 +1,6 @@
 package org.attentionzoo.examples;
 
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.ClassificationIterator;
 import org.attentionzoo.data.EventHistoryTask;
 import org.attentionzoo.data.LabeledSequence;
@@ -8,7 +9,6 @@ import org.attentionzoo.models.EncoderClassifier;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.Zoo;
 import org.attentionzoo.optim.GlobalNormClipping;
-import org.attentionzoo.util.Launch;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 
@@ -29,7 +29,7 @@ import java.util.Locale;
 public final class EventHistoryClassifier {
 
     public static void main(String[] args) throws Exception {
-        Launch.prepare();
+        AttentionZoo.configure();
         Options o = Options.parse(args, "--minutes", "--steps");
         EventHistoryTask task = new EventHistoryTask();
         List<LabeledSequence> train = task.generate(20_000, 1);

@@ -1,5 +1,6 @@
 package org.attentionzoo.examples;
 
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.ParallelCorpus;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.decode.Translation;
@@ -10,7 +11,6 @@ import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.VocabularyExtension;
 import org.attentionzoo.train.Trainer;
 import org.attentionzoo.train.TrainingData;
-import org.attentionzoo.util.Launch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ import java.util.Random;
 public final class FineTuneExample {
 
     public static void main(String[] args) throws Exception {
-        Launch.prepare();
+        AttentionZoo.configure();
         Options o = Options.parse(args, "--model", "--tsv", "--extend", "--minutes", "--out");
         Path dir = Path.of("finetune-out");
         Path modelFile = Path.of(o.text("--model", dir.resolve("dates.zip").toString()));

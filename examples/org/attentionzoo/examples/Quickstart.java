@@ -1,5 +1,6 @@
 package org.attentionzoo.examples;
 
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.Task;
 import org.attentionzoo.data.Tasks;
@@ -15,7 +16,6 @@ import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
 import org.attentionzoo.train.TrainingSummary;
 import org.attentionzoo.train.Trainer;
-import org.attentionzoo.util.Launch;
 import org.attentionzoo.viz.HtmlHeatmap;
 import org.attentionzoo.viz.PngHeatmap;
 import org.attentionzoo.viz.TerminalHeatmap;
@@ -47,7 +47,7 @@ public final class Quickstart {
     private static final int HELD_OUT = 500;
 
     public static void main(String[] args) throws Exception {
-        Launch.prepare();
+        AttentionZoo.configure();
         double minutes = 2.0;
         long steps = 800;
         String cardName = "luong-general";

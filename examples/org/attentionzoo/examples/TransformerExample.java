@@ -1,5 +1,6 @@
 package org.attentionzoo.examples;
 
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.CopyTask;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.decode.Translation;
@@ -11,7 +12,6 @@ import org.attentionzoo.models.Zoo;
 import org.attentionzoo.train.Trainer;
 import org.attentionzoo.train.TrainingData;
 import org.attentionzoo.train.TrainingSummary;
-import org.attentionzoo.util.Launch;
 
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +29,7 @@ import java.util.Locale;
 public final class TransformerExample {
 
     public static void main(String[] args) throws Exception {
-        Launch.prepare();
+        AttentionZoo.configure();
         Options options = Options.parse(args, "--steps", "--model");
         CopyTask task = CopyTask.annotatedTransformer();
         List<SentencePair> train = task.generate(4000, 31);

@@ -1,6 +1,6 @@
 package org.attentionzoo.cli;
 
-import org.attentionzoo.util.Launch;
+import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.util.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,9 +10,11 @@ import picocli.CommandLine;
 /**
  * The command line of the runnable jar: {@code java -jar target/attention-zoo.jar <command>}.
  * Errors a user can fix (a missing file, a bad line, an unknown card) print one line on stderr and
- * exit with status 1; usage mistakes exit with status 2.
+ * exit with status 1; usage mistakes exit with status 2. {@code --help} and {@code --version} work on every
+ * command ({@code scope = INHERIT} passes them down to the subcommands): help goes to standard output, exit status 0,
+ * before any required option is checked.
  */
-@Command(name = "attention-zoo", mixinStandardHelpOptions = true, version = "attention-zoo 0.1.0",
+@Command(name = "attention-zoo", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "attention-zoo 0.1.0",
         description = "Seq2seq, attention and Transformer models on Deeplearning4j.",
         subcommands = {ZooCommand.class, TrainCommand.class, FinetuneCommand.class, TranslateCommand.class, EvaluateCommand.class,
                 BleuCommand.class, ChrfCommand.class, AlignCommand.class})
@@ -32,7 +34,7 @@ public final class ZooCli {
 
     /** Runs a command and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        Launch.prepare();
+        AttentionZoo.configure();
         CommandLine cli = new CommandLine(new ZooCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + message(e));

@@ -5,7 +5,6 @@ import org.attentionzoo.data.TeacherForcingIterator;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.optim.GlobalNormClipping;
-import org.attentionzoo.util.ShapeInfoCache;
 import org.attentionzoo.util.Threads;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -75,7 +74,6 @@ public final class Trainer {
     private final Map<String, String> provenance;
 
     private Trainer(Builder b) {
-        ShapeInfoCache.install();
         this.model = Objects.requireNonNull(b.model, "model");
         this.data = Objects.requireNonNull(b.data, "data");
         this.maxMinutes = b.maxMinutes;

@@ -30,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@value #MAX_ENTRIES} entries it starts over. {@link #install} puts it in ND4J's place: {@code Nd4j} has no
  * setter, so the static field is set by reflection, once; if that fails (another ND4J version), ND4J's own provider
  * stays and a warning says so. The system property {@value #DISABLE_PROPERTY}{@code =false} leaves ND4J's in place.
+ * Nothing in the library installs it by itself: {@link org.attentionzoo.AttentionZoo#configure()} does (the command
+ * line and the examples call it), or an application that wants it.
  */
 public final class ShapeInfoCache extends BaseShapeInfoProvider {
 

@@ -3,7 +3,6 @@ package org.attentionzoo.decode.incremental;
 import org.attentionzoo.decode.StepModel;
 import org.attentionzoo.decode.TopTokens;
 import org.attentionzoo.util.DirectBuffers;
-import org.attentionzoo.util.ShapeInfoCache;
 import org.attentionzoo.util.SimdMath;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -50,7 +49,6 @@ public final class IncrementalStepModel implements StepModel {
 
     public IncrementalStepModel(IncrementalDecoder decoder) {
         this.decoder = decoder;
-        ShapeInfoCache.install();                          // a step creates many small arrays: see its Javadoc
     }
 
     @Override
