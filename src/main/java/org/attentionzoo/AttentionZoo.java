@@ -1,5 +1,6 @@
 package org.attentionzoo;
 
+import org.attentionzoo.util.NativeMemory;
 import org.attentionzoo.util.QuietOutput;
 import org.attentionzoo.util.ShapeInfoCache;
 import org.attentionzoo.util.Threads;
@@ -20,7 +21,9 @@ import org.attentionzoo.util.Threads;
  *       ({@link Threads#workers()}); on 2 cores that trained luong-general 1.7x faster than ND4J's default of
  *       every core per operation;</li>
  *   <li>{@link QuietOutput#install()}: {@code System.out} replaced by a UTF-8 stream that drops SameDiff's
- *       unconditional "Added differentiated op" lines (they bypass logging).</li>
+ *       unconditional "Added differentiated op" lines (they bypass logging);</li>
+ *   <li>{@link NativeMemory#keep()}: a daemon thread that runs the collector and trims the C heap when
+ *       resident memory has grown, so that ND4J's freed native arrays are returned instead of piling up.</li>
  * </ul>
  *
  * <p>Calling it again applies the same settings again; nothing is installed twice.
@@ -34,6 +37,7 @@ public final class AttentionZoo {
     public static void configure() {
         QuietOutput.install();
         ShapeInfoCache.install();
+        NativeMemory.keep();
         if (System.getenv("OMP_NUM_THREADS") == null) {
             Threads.use(1);
         }
