@@ -2,6 +2,7 @@ package org.attentionzoo.io;
 
 import org.attentionzoo.models.GraphNames;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -15,6 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.core.JsonFactory;
 import org.nd4j.shade.jackson.core.JsonParser;
 import org.nd4j.shade.jackson.core.JsonToken;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -264,9 +267,9 @@ final class GraphReader {
 
     /**
      * What makes a stored configuration another network than the card's, or null when they agree:
-     * the inputs and outputs, the vertex names, each vertex's inputs, kind (and layer kind) and number of
-     * parameters. Settings that do not change the computation's shape (dropout, the learning rate) are
-     * not compared.
+     * the inputs and outputs, the vertex names, each vertex's inputs, kind (and layer kind), number of
+     * parameters, then every setting of its configuration (attention heads, scores, dropout, updater...)
+     * but those {@link #FILLED_AT_INIT}.
      */
     static String difference(ComputationGraphConfiguration stored, ComputationGraphConfiguration expected) {
         if (!Objects.equals(stored.getNetworkInputs(), expected.getNetworkInputs())) {
@@ -319,8 +322,59 @@ final class GraphReader {
                 return String.format(Locale.ROOT, "vertex \"%s\" has %,d parameters in the graph, %,d by the card"
                         + " (sizes differ?)", name, sp, xp);
             }
+            String setting = firstDifference("", settings(sv), settings(xv));
+            if (setting != null) {
+                return "vertex \"" + name + "\" differs in " + setting;
+            }
         }
         return null;
+    }
+
+    /**
+     * Fields of a vertex's JSON that are filled in when a graph is initialised (parameter tables, inferred
+     * input lengths, names) and so differ between a stored and a freshly built configuration.
+     */
+    private static final java.util.Set<String> FILLED_AT_INIT = java.util.Set.of(
+            "variables", "inputLength", "layerParams", "vertexParams", "name", "dataType");
+
+    /** A vertex's configuration as DL4J's JSON, without the fields {@link #FILLED_AT_INIT}. */
+    private static JsonNode settings(GraphVertex v) {
+        JsonNode tree = NeuralNetConfiguration.mapper().valueToTree(v);
+        strip(tree);
+        return tree;
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            o.remove(FILLED_AT_INIT);
+        }
+        for (JsonNode child : node) {
+            strip(child);
+        }
+    }
+
+    /** The path and both values of the first difference between two JSON trees, or null when equal. */
+    private static String firstDifference(String path, JsonNode a, JsonNode b) {
+        if (a.equals(b)) {
+            return null;
+        }
+        if (a.isObject() && b.isObject()) {
+            TreeSet<String> keys = new TreeSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                String d = firstDifference(path.isEmpty() ? k : path + "." + k, a.path(k), b.path(k));
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        return (path.isEmpty() ? "its settings" : path) + ": " + shorten(a) + " in the graph, " + shorten(b) + " by the card";
+    }
+
+    private static String shorten(JsonNode n) {
+        String s = n.isMissingNode() ? "(absent)" : n.toString();
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 
     /** The vocabulary size an embedding (its nIn) or the output layer (its nOut) is built for; -1 if neither. */
