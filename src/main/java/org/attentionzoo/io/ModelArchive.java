@@ -7,6 +7,7 @@ import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
+import org.attentionzoo.util.AtomicFiles;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -52,7 +53,8 @@ import java.util.zip.ZipOutputStream;
  * The BPE entries were added without changing the format version: a model without them (every model saved
  * before BPE existed) reads as before. A model with BPE fails to load in older versions of attention-zoo,
  * which report the unknown tokenizer 'bpe'.
- * Files are written atomically (a temporary file in the same folder, then a rename), so a crash
+ * Files are written atomically (a temporary file in the same folder, named as {@link AtomicFiles#temporaryFile}
+ * names it, then a rename), so a crash
  * while saving never leaves a half-written model where a good one was.
  */
 public final class ModelArchive {
@@ -102,7 +104,7 @@ public final class ModelArchive {
     public static void save(TranslationModel model, Path file, Map<String, String> trainingState) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
+        Path tmp = AtomicFiles.temporaryFile(file);
         try {
             try (OutputStream raw = Files.newOutputStream(tmp);
                  ZipOutputStream zip = new ZipOutputStream(raw)) {
