@@ -19,6 +19,7 @@ import org.nd4j.shade.jackson.core.JsonToken;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -224,7 +225,8 @@ final class GraphReader {
      * floating-point values, checked before anything is allocated.
      */
     private static INDArray array(InputStream in, String at, long expected, String what) throws IOException {
-        DataInputStream d = new DataInputStream(in);
+        // Buffered: ND4J reads the numbers one at a time.
+        DataInputStream d = new DataInputStream(new BufferedInputStream(in, 1 << 16));
         Header shape = header(d, at);
         if (shape.length < 0 || shape.length > 2 * 32 + 4 || (shape.type != DataType.LONG && shape.type != DataType.INT)) {
             throw new IOException(at + ": not an array (shape header " + shape.length + " " + shape.type + "); refused");
