@@ -100,8 +100,20 @@ public final class ModelArchive {
      * weights and the state never disagree.
      *
      * @param trainingState written as {@code training-state.json} unless empty
+     * @throws IOException naming {@code file} when it cannot be written (a full disk, a folder in its place);
+     *                     the file is then as it was
      */
     public static void save(TranslationModel model, Path file, Map<String, String> trainingState) throws IOException {
+        try {
+            write(model, file, trainingState);
+        } catch (IOException e) {
+            // Such as a full disk, whose message names no file.
+            String m = String.valueOf(e.getMessage());
+            throw m.contains(file.toString()) ? e : new IOException(file + ": cannot save the model (" + m + ")", e);
+        }
+    }
+
+    private static void write(TranslationModel model, Path file, Map<String, String> trainingState) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = AtomicFiles.temporaryFile(file);

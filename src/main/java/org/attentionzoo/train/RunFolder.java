@@ -46,9 +46,12 @@ final class RunFolder implements Closeable {
      * Creates the folder if needed, locks it and removes the temporary files a killed run left behind:
      * those of its own files only ({@link AtomicFiles#leftovers}), never another program's.
      *
-     * @throws IOException if another run holds the folder
+     * @throws IOException if {@code dir} is a file or another run holds the folder
      */
     static RunFolder open(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir + ": is a file, not a folder for a training run");
+        }
         Files.createDirectories(dir);
         FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;

@@ -69,8 +69,22 @@ public final class AtomicFiles {
         return found;
     }
 
-    /** Writes {@code content} to {@code file}, creating missing parent folders. */
+    /**
+     * Writes {@code content} to {@code file}, creating missing parent folders.
+     *
+     * @throws IOException naming {@code file} when it cannot be written; the file is then as it was
+     */
     public static void write(Path file, Content content) throws IOException {
+        try {
+            replace(file, content);
+        } catch (IOException e) {
+            // Such as a full disk, whose message names no file.
+            String m = String.valueOf(e.getMessage());
+            throw m.contains(file.toString()) ? e : new IOException(file + ": cannot write (" + m + ")", e);
+        }
+    }
+
+    private static void replace(Path file, Content content) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);

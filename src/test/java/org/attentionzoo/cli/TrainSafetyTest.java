@@ -81,4 +81,14 @@ class TrainSafetyTest {
         assertTrue(skipping.err().contains(latin1 + ": skipped 1 malformed lines"), skipping.err());
         assertTrue(Files.exists(dir.resolve("skipping").resolve("model.zip")));
     }
+
+    @Test
+    void outThatIsAFileIsRefusedAndLeftAlone() throws IOException {
+        Path out = Files.writeString(dir.resolve("notes.txt"), "mine");
+        CliRun r = CliRun.run("", "train", "--model", card(0.01).toString(), "--train", train.toString(),
+                "--out", out.toString(), "--steps", "1", "--batch", "16");
+        assertEquals(1, r.code());
+        assertEquals("error: " + out + ": is a file, not a folder for a training run", r.err().strip());
+        assertEquals("mine", Files.readString(out));
+    }
 }

@@ -201,6 +201,15 @@ class ModelArchiveSafetyTest {
         assertTrue(grown < 96L << 20, "heap grew by " + (grown >> 20) + " MiB reading a 256 MiB entry");
     }
 
+    @Test
+    void aFailedSaveNamesTheFile() throws IOException {
+        TranslationModel model = ModelArchive.load(HostileModelFiles.GOOD, false);
+        Path blocker = Files.writeString(dir.resolve("blocker"), "a file where a folder should be");
+        Path file = blocker.resolve("model.zip");
+        IOException e = assertThrows(IOException.class, () -> ModelArchive.save(model, file));
+        assertTrue(e.getMessage().startsWith(file + ": cannot save the model ("), e.getMessage());
+    }
+
     private static long resetHeapPeak() {
         System.gc();
         long used = 0;
