@@ -82,11 +82,15 @@ final class GraphReader {
         return parameters * 3 * 8 + SLACK_BYTES;
     }
 
-    /** Number of parameters of a graph configuration, vertices included. */
+    /** Number of parameters of a graph configuration, vertices included; -1 if it overflows a long. */
     static long parameterCount(ComputationGraphConfiguration conf) {
         long n = 0;
         for (GraphVertex v : conf.getVertices().values()) {
-            n += v.numParams(true);
+            long p = v.numParams(true);
+            if (p < 0 || n + p < 0) {
+                return -1;
+            }
+            n += p;
         }
         return n;
     }

@@ -240,9 +240,10 @@ public final class ModelArchive {
             throw new IOException(file + "!/" + CARD + ": cannot build its network (" + e.getMessage() + ")", e);
         }
         long parameters = GraphReader.parameterCount(expected);
-        if (parameters > maxParameters) {
-            throw new IOException(String.format(Locale.ROOT, "%s: card.json and the vocabularies describe %,d"
-                    + " parameters, more than the %,d accepted; refused", file, parameters, maxParameters));
+        if (parameters < 0 || parameters > maxParameters) {   // negative: the count overflowed
+            throw new IOException(String.format(Locale.ROOT, "%s: card.json and the vocabularies describe %s"
+                    + " parameters, more than the %,d accepted; refused", file,
+                    parameters < 0 ? "over 2^63" : String.format(Locale.ROOT, "%,d", parameters), maxParameters));
         }
         ZipEntry entry = entry(zip, file, GRAPH, GraphReader.maxBytes(parameters));
         try (InputStream in = new LimitedInput(zip.getInputStream(entry), GraphReader.maxBytes(parameters), where)) {

@@ -202,6 +202,20 @@ class ModelArchiveSafetyTest {
     }
 
     @Test
+    void cardDescribingAHugeModelIsRefusedBeforeTheGraphIsRead() throws IOException {
+        Map<String, byte[]> outer = HostileModelFiles.entries(HostileModelFiles.GOOD);
+        String card = new String(outer.get("card.json"), StandardCharsets.UTF_8);
+        outer.put("card.json", utf8(card.replace("\"hiddenSize\" : 12", "\"hiddenSize\" : 100000")));
+        Path bad = dir.resolve("huge-card.zip");
+        HostileModelFiles.write(outer, bad);
+        IOException e = assertThrows(IOException.class, () -> ModelArchive.load(bad));
+        assertTrue(e.getMessage().startsWith(bad + ": card.json and the vocabularies describe "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" parameters, more than the 1,000,000,000 accepted; refused"), e.getMessage());
+        IOException small = assertThrows(IOException.class, () -> ModelArchive.load(HostileModelFiles.GOOD, false, 1000));
+        assertTrue(small.getMessage().endsWith(" parameters, more than the 1,000 accepted; refused"), small.getMessage());
+    }
+
+    @Test
     void aFailedSaveNamesTheFile() throws IOException {
         TranslationModel model = ModelArchive.load(HostileModelFiles.GOOD, false);
         Path blocker = Files.writeString(dir.resolve("blocker"), "a file where a folder should be");
