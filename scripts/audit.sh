@@ -6,7 +6,7 @@
 # Usage: scripts/audit.sh            (builds target/attention-zoo.jar if missing; needs java and python3)
 set -u
 cd "$(dirname "$0")/.."
-JAR=target/attention-zoo.jar
+JAR=${JAR:-target/attention-zoo.jar}
 [ -f "$JAR" ] || mvn -q package -DskipTests || exit 1
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
