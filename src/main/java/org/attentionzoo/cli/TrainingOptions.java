@@ -56,11 +56,19 @@ final class TrainingOptions {
             description = "Steps between rows of training.csv (and progress lines off a terminal) (default ${DEFAULT-VALUE}).")
     int logEvery;
 
-    @Option(names = "--skip-bad-lines", description = "Count and skip malformed TSV lines instead of stopping.")
+    @Option(names = "--skip-bad-lines", description = "Count and skip malformed TSV lines (no tab, an empty side,"
+            + " invalid UTF-8) instead of stopping.")
     boolean skipBadLines;
 
-    /** Applies the default budget of 10 minutes when none was given; checks the numbers. */
+    /**
+     * Checks the numbers (a negative or non-finite budget is refused, not taken for "none") and applies the
+     * default budget of 10 minutes when none was given.
+     */
     void check() {
+        if (!(minutes >= 0) || Double.isInfinite(minutes) || epochs < 0 || steps < 0) {
+            throw new IllegalArgumentException("--minutes, --epochs and --steps must be positive numbers, or 0 for no"
+                    + " such limit; got --minutes " + minutes + ", --epochs " + epochs + ", --steps " + steps);
+        }
         if (minutes <= 0 && epochs <= 0 && steps <= 0) {
             minutes = 10;
         }

@@ -57,7 +57,7 @@ final class TrainingRun {
         if (devPairs != null) {
             System.out.printf(Locale.ROOT, "saved %s: the model of step %d, dev BLEU %.2f (best.zip)%n", modelFile,
                     s.bestStep(), s.bestBleu());
-            TranslationModel kept = ModelArchive.load(modelFile);
+            TranslationModel kept = ModelArchive.load(modelFile, false);
             List<Translation> hyps = new Translator(kept).translateAll(devPairs.stream().map(SentencePair::source).toList());
             double em = ExactMatch.percent(hyps.stream().map(Translation::text).toList(),
                     devPairs.stream().map(SentencePair::target).toList());

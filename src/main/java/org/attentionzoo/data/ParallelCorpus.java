@@ -34,7 +34,8 @@ public final class ParallelCorpus {
      * for the format). Each pair's origin is {@code "<file name>:<1-based line>"}.
      *
      * @param file         the corpus file
-     * @param skipBadLines count and skip lines without a tab or with an empty field instead of failing
+     * @param skipBadLines count and skip lines without a tab, with an empty field or of invalid UTF-8
+     *                     instead of failing
      * @throws NoSuchFileException   if the file does not exist (message names it)
      * @throws CorpusFormatException if a line is malformed or not UTF-8 (message starts with
      *                               {@code "<file>:<line>: "}), or the file holds no pair at all

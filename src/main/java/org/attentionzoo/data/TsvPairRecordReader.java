@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link UncheckedIOException} carrying the same message. A line without a tab, or with an empty
  * source or target, is such an error unless the reader was created with {@code skipBadLines};
  * then it is counted ({@link #skippedLines()}) and the first {@value #REPORTED_BAD_LINES} are
- * kept as messages ({@link #skippedLineMessages()}) and logged. Invalid UTF-8 is always an error.
+ * kept as messages ({@link #skippedLineMessages()}) and logged. A line of invalid UTF-8 is such a
+ * bad line too.
  *
  * <p>Each {@link Record}'s metadata is a {@link RecordMetaDataLine} holding the file URI and the
  * <em>0-based</em> line index, following DataVec's {@code LineRecordReader} convention; add one for
@@ -67,8 +68,8 @@ public class TsvPairRecordReader extends BaseRecordReader {
     }
 
     /**
-     * @param skipBadLines if true, lines without a tab or with an empty field are counted and
-     *                     skipped instead of being errors
+     * @param skipBadLines if true, lines without a tab, with an empty field or of invalid UTF-8 are
+     *                     counted and skipped instead of being errors
      */
     public TsvPairRecordReader(boolean skipBadLines) {
         this.skipBadLines = skipBadLines;
@@ -258,19 +259,21 @@ public class TsvPairRecordReader extends BaseRecordReader {
 
     private ParsedLine readNextValid() throws IOException {
         while (lines != null) {
-            String line = lines.readLine();
-            if (line == null) {
-                close();
-                if (locationIndex + 1 < locations.length) {
-                    locationIndex++;
-                    open(locationIndex);
-                }
-                continue;
-            }
-            if (line.isBlank()) {
-                continue;
-            }
             try {
+                // Inside the try: a line of invalid UTF-8 is a bad line like any other (the reader has
+                // consumed it, so the next read starts at the next line).
+                String line = lines.readLine();
+                if (line == null) {
+                    close();
+                    if (locationIndex + 1 < locations.length) {
+                        locationIndex++;
+                        open(locationIndex);
+                    }
+                    continue;
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
                 return parse(line, lines, locations[locationIndex]);
             } catch (CorpusFormatException e) {
                 if (!skipBadLines) {

@@ -2,13 +2,13 @@ package org.attentionzoo.train;
 
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.util.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,11 +43,15 @@ final class RunFolder implements Closeable {
     }
 
     /**
-     * Creates the folder if needed, locks it and removes temporary files a killed run left behind.
+     * Creates the folder if needed, locks it and removes the temporary files a killed run left behind:
+     * those of its own files only ({@link AtomicFiles#leftovers}), never another program's.
      *
-     * @throws IOException if another run holds the folder
+     * @throws IOException if {@code dir} is a file or another run holds the folder
      */
     static RunFolder open(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir + ": is a file, not a folder for a training run");
+        }
         Files.createDirectories(dir);
         FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
@@ -63,12 +67,18 @@ final class RunFolder implements Closeable {
             ch.close();
             throw new IOException(dir + ": another training run is using this folder");
         }
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "{*.zip.*.tmp,.training.*.tmp}")) {
-            for (Path p : stale) {
-                Files.deleteIfExists(p);
+        RunFolder folder = new RunFolder(dir, ch, lock);
+        try {
+            for (Path ours : new Path[] {folder.last(), folder.best(), folder.model(), folder.csv(), folder.chart()}) {
+                for (Path stale : AtomicFiles.leftovers(ours)) {
+                    Files.deleteIfExists(stale);
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            folder.close();
+            throw e;
         }
-        return new RunFolder(dir, ch, lock);
+        return folder;
     }
 
     Path dir() { return dir; }

@@ -8,6 +8,7 @@ import org.attentionzoo.optim.GlobalNormClipping;
 import org.attentionzoo.util.Threads;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,6 +73,13 @@ public final class Trainer {
     private final int workers;
     private final Map<String, String> runIdentity;
     private final Map<String, String> provenance;
+    /** The step stored in last.zip (the last good checkpoint) during {@link #train}. */
+    private long lastCheckpointStep;
+
+    /** A loss per target token above this many times ln V (a uniform guess's) means training diverged. */
+    static final double EXPLODED_LOSS_FACTOR = 100;
+    /** A parameter of larger magnitude means training diverged. */
+    static final double EXPLODED_PARAMETER = 1e8;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -101,7 +109,9 @@ public final class Trainer {
      *
      * @throws UncheckedIOException  when the output folder cannot be used (a corrupt checkpoint, a run
      *                               of another model) or written; the message names the file
-     * @throws IllegalStateException when training diverges or the data yields no batches
+     * @throws TrainingDivergedException when a step diverges ({@link #divergence}): nothing more is
+     *                                   saved, so {@code last.zip} keeps the last good checkpoint
+     * @throws IllegalStateException     when the data yields no batches
      */
     public TrainingSummary train() {
         try {
@@ -148,6 +158,7 @@ public final class Trainer {
             }
         }
         long resumedAt = resumed ? st.step : 0;
+        lastCheckpointStep = st.step;
         TrainingLog log = folder == null ? null : TrainingLog.open(folder.csv(), st.step);
         double secondsBefore = st.seconds;
         double budget = maxMinutes > 0 ? maxMinutes * 60 : Double.POSITIVE_INFINITY;
@@ -181,9 +192,10 @@ public final class Trainer {
             long batchTokens = (long) batch.getLabelsMaskArray(0).sumNumber().doubleValue();
             // DL4J's score is the masked loss summed over time, averaged over the minibatch.
             double loss = graph.score() * batch.getLabels(0).size(0) / batchTokens;
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("training diverged: loss is " + loss + " at step " + (st.step + 1)
-                        + "; lower the learning rate or clip gradients (maxGradNorm) in the model card");
+            String diverged = divergence(loss);
+            if (diverged != null) {
+                throw new TrainingDivergedException(st.step + 1, diverged,
+                        folder == null ? null : folder.last(), lastCheckpointStep);
             }
             st.step++;
             st.batchInEpoch++;
@@ -211,6 +223,7 @@ public final class Trainer {
                     : st.lastLoss, sessionTokens / session, lastBleu, st.bestBleu, f, st.seconds, eta));
             if (folder != null && (st.step % checkpointEvery == 0 || st.stoppedEarly)) {
                 folder.save(folder.last(), model, st, runIdentity);
+                lastCheckpointStep = st.step;
                 TrainingChart.write(log.rows(), folder.chart());
             }
         }
@@ -290,6 +303,34 @@ public final class Trainer {
             return base.getIUpdater().getLearningRate(model.graph().getIterationCount(), model.graph().getEpochCount());
         }
         return model.card().learningRate();
+    }
+
+    /**
+     * Why the step just taken shows training has diverged, or null when it has not: a loss per target
+     * token that is not finite or above {@link #EXPLODED_LOSS_FACTOR} ln V (a uniform guess over the V
+     * target tokens costs ln V, and training does not come back from a hundred times that), or a
+     * parameter that is not finite or above {@link #EXPLODED_PARAMETER} in magnitude (where a huge
+     * learning rate puts them after one update, before the loss shows it).
+     */
+    private String divergence(double loss) {
+        if (!Double.isFinite(loss)) {
+            return "the loss is " + loss;
+        }
+        double exploded = EXPLODED_LOSS_FACTOR * Math.log(Math.max(2, model.targetVocab().size()));
+        if (loss > exploded) {
+            return String.format(Locale.ROOT, "the loss is %.4g per target token, above %.0f ln V = %.1f",
+                    loss, EXPLODED_LOSS_FACTOR, exploded);
+        }
+        INDArray params = model.graph().params();
+        double sum = params.sumNumber().doubleValue();
+        double largest = params.amaxNumber().doubleValue();
+        if (!Double.isFinite(sum) || !Double.isFinite(largest)) {
+            return "a parameter is not a finite number";
+        }
+        if (largest > EXPLODED_PARAMETER) {
+            return String.format(Locale.ROOT, "a parameter has grown to %.4g", largest);
+        }
+        return null;
     }
 
     /** Moves the data to where a resumed state left it. */

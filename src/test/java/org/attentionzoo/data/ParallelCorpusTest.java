@@ -72,10 +72,26 @@ class ParallelCorpusTest {
         bytes.write("ok\tfine\n".getBytes(StandardCharsets.UTF_8));
         bytes.write(new byte[] {'c', 'a', 'f', (byte) 0xE9, '\t', 'x', '\n'}); // Latin-1 é
         Path file = Files.write(dir.resolve("latin1.tsv"), bytes.toByteArray());
-        for (boolean skip : new boolean[] {false, true}) {
-            CorpusFormatException e = assertThrows(CorpusFormatException.class, () -> ParallelCorpus.read(file, skip));
-            assertTrue(e.getMessage().startsWith(file + ":2: invalid UTF-8"), e.getMessage());
-        }
+        CorpusFormatException e = assertThrows(CorpusFormatException.class, () -> ParallelCorpus.read(file));
+        assertTrue(e.getMessage().startsWith(file + ":2: invalid UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void skipBadLinesSkipsInvalidUtf8LinesToo() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write("ok\tfine\n".getBytes(StandardCharsets.UTF_8));
+        bytes.write(new byte[] {'c', 'a', 'f', (byte) 0xE9, '\t', 'x', '\n'}); // Latin-1 é
+        bytes.write(new byte[] {'a', '\t', (byte) 0xC3, '\n'});                 // a truncated 2-byte sequence
+        bytes.write("caf\u00e9\tcoffee\n".getBytes(StandardCharsets.UTF_8));
+        Path file = Files.write(dir.resolve("latin1.tsv"), bytes.toByteArray());
+        ParallelCorpus corpus = ParallelCorpus.read(file, true);
+        assertEquals(List.of("latin1.tsv:1", "latin1.tsv:4"), corpus.pairs().stream().map(SentencePair::origin).toList());
+        assertEquals("caf\u00e9", corpus.pairs().get(1).source());
+        assertEquals(2, corpus.skippedLines());
+        assertTrue(corpus.skippedLineMessages().get(0).startsWith(file + ":2: invalid UTF-8"),
+                corpus.skippedLineMessages().toString());
+        assertTrue(corpus.skippedLineMessages().get(1).startsWith(file + ":3: invalid UTF-8"),
+                corpus.skippedLineMessages().toString());
     }
 
     @Test

@@ -25,7 +25,7 @@ class AtomicFilesTest {
             out.write("half".getBytes(StandardCharsets.UTF_8));
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals(file + ": cannot write (disk full)", e.getMessage(), "names the file");
         assertEquals("old", Files.readString(file));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList());
