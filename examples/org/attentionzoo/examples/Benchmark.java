@@ -59,7 +59,7 @@ import java.util.Locale;
  *
  * <pre>
  * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.Benchmark \
- *     -Dexec.args="--train ../shared/data/gettext/en-fr.train.tsv --dev ../shared/data/gettext/en-fr.dev.tsv"
+ *     -Dexec.args="--train en-fr.train.tsv --dev en-fr.dev.tsv"
  * </pre>
  * Decoding runs on untrained weights with a fixed number of steps per batch (the longest reference
  * plus one, EOS forbidden, as the peer does), so the work does not depend on what the weights emit.
@@ -70,8 +70,8 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         AttentionZoo.configure();
-        Path trainFile = Path.of("../shared/data/gettext/en-fr.train.tsv");
-        Path devFile = Path.of("../shared/data/gettext/en-fr.dev.tsv");
+        Path trainFile = null;
+        Path devFile = null;
         List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
                 "luong-general-feed", "bahdanau"));
         Zoo.CARDS.stream().filter(c -> c.startsWith("transformer-small")).forEach(cards::add);
@@ -104,6 +104,10 @@ public final class Benchmark {
                         + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false"
                         + " --workers N --decode-warmup SECONDS --decode-seconds SECONDS --fork true|false");
             }
+        }
+        if (trainFile == null || devFile == null) {
+            System.err.println("error: Benchmark needs --train FILE and --dev FILE (source<TAB>target corpora)");
+            System.exit(1);
         }
         if (workers <= 0) {
             workers = Threads.workers();

@@ -5,7 +5,7 @@ Hypotheses are references perturbed deterministically (random.Random(seed)): wor
 sacreBLEU is not part of attention-zoo; point SACREBLEU_SRC at a source checkout of
 https://github.com/mjpost/sacrebleu (tag v2.6.0, with sacrebleu/version.py holding __version__ = "2.6.0"):
 
-    SACREBLEU_SRC=/path/to/sacrebleu /usr/bin/python3 make_fixtures.py /work/shared/data/gettext
+    SACREBLEU_SRC=/path/to/sacrebleu /usr/bin/python3 make_fixtures.py path/to/gettext-corpora
 """
 import os
 import random
