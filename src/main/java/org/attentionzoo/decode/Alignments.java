@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The alignment behind decoded translations: one teacher-forced pass over BOS + output, whose attention
+ * The alignment behind decoded translations: one teacher-forced pass over BOS + output (safe to call from several
+ * threads on one graph: the passes take turns), whose attention
  * weights at step t are those the decoder used when it chose output token t (the decoder is causal, so
  * the pass sees exactly what greedy decoding saw at each step).
  */
@@ -33,7 +34,9 @@ final class Alignments {
         }
         INDArray[] src = Batches.padded(sources);
         INDArray[] tgt = Batches.padded(targetIn);
-        return AlignmentProbe.alignments(graph, vertex, new INDArray[]{src[0], tgt[0]}, new INDArray[]{src[1], tgt[1]});
+        synchronized (graph) {       // the pass sets the graph's masks and layer inputs: passes take turns (EncoderPass)
+            return AlignmentProbe.alignments(graph, vertex, new INDArray[]{src[0], tgt[0]}, new INDArray[]{src[1], tgt[1]});
+        }
     }
 
     /** Sentence {@code k} of a batch of weights as an {@link Alignment}, with EOS as the last target row. */

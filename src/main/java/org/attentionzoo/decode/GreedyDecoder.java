@@ -34,6 +34,31 @@ public final class GreedyDecoder {
      * @return per sentence the generated target ids, without BOS and without the final EOS
      */
     public int[][] decode(int[][] sources) {
+        return run(sources, null);
+    }
+
+    /**
+     * Decodes as {@link #decode} and scores each output as {@link BeamSearch} of beam size 1 would: log P(Y | x)
+     * summed over its tokens and EOS, and that divided by {@link BeamSearch#lengthPenalty} of its decoding steps.
+     * The outputs are {@link #decode}'s; the scores cost each step a log-sum-exp over the vocabulary.
+     *
+     * @param alpha α of the length penalty, finite and ≥ 0
+     * @return per sentence its hypothesis
+     */
+    public Hypothesis[] decodeScored(int[][] sources, double alpha) {
+        double[] logProbs = new double[sources.length];
+        int[][] outputs = run(sources, logProbs);
+        Hypothesis[] out = new Hypothesis[sources.length];
+        for (int i = 0; i < out.length; i++) {
+            boolean cut = outputs[i].length == limit.maxTargetLength(sources[i].length);
+            int steps = cut ? outputs[i].length : outputs[i].length + 1;
+            out[i] = new Hypothesis(outputs[i], logProbs[i], logProbs[i] / BeamSearch.lengthPenalty(steps, alpha));
+        }
+        return out;
+    }
+
+    /** Greedy decoding; when {@code logProbs} is not null, adds each step's log-probability to the sentence's entry. */
+    private int[][] run(int[][] sources, double[] logProbs) {
         int mb = sources.length;
         if (mb == 0) {
             return new int[0][];
@@ -59,7 +84,17 @@ public final class GreedyDecoder {
                         prefixes[k++] = Arrays.copyOf(prefix[i], t);
                     }
                 }
-                int[] best = session.bestTokens(sentences, prefixes);
+                int[] best;
+                if (logProbs == null) {
+                    best = session.bestTokens(sentences, prefixes);
+                } else {
+                    TopTokens[] top = session.topTokens(sentences, prefixes, 1);
+                    best = new int[open];
+                    for (int k = 0; k < open; k++) {
+                        best[k] = top[k].tokens()[0];
+                        logProbs[sentences[k]] += top[k].logProbs()[0];
+                    }
+                }
                 for (int k = 0; k < open; k++) {
                     int i = sentences[k];
                     int token = best[k];
