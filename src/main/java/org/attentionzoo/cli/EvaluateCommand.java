@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code evaluate}: translates a test TSV and scores it against its target column. */
-@Command(name = "evaluate", description = "Translate a test TSV and report BLEU, chrF and exact match.")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Translate a test TSV and report BLEU, chrF and exact match.")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "A model.zip written by train.")

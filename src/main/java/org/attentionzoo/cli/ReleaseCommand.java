@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * Adam, two numbers per parameter: two thirds of a trained model's file). It translates exactly as the original;
  * {@code finetune} from it starts a fresh optimiser state.
  */
-@Command(name = "release", description = "Write a model without its optimizer state, for deployment: smaller, faster to load, "
+@Command(name = "release", mixinStandardHelpOptions = true, description = "Write a model without its optimizer state, for deployment: smaller, faster to load, "
         + "translates the same; finetune from it starts a fresh optimizer state.")
 final class ReleaseCommand implements Callable<Integer> {
 

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
  * {@code translate}: source lines in (stdin or {@code --src}), translations out (stdout or {@code --output}), one
  * per line, order kept, each batch written and flushed as soon as it is decoded.
  */
-@Command(name = "translate", description = "Translate one sentence per line (greedy or beam search), from stdin or --src "
+@Command(name = "translate", mixinStandardHelpOptions = true, description = "Translate one sentence per line (greedy or beam search), from stdin or --src "
         + "to stdout or --output; each batch is written as soon as it is decoded.")
 final class TranslateCommand implements Callable<Integer> {
 

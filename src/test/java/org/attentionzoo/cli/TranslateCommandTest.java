@@ -177,8 +177,29 @@ class TranslateCommandTest {
             assertEquals(new Translator(ModelArchive.load(modelFile), decoding).translateAllNBest(sources, decoding.beamSize()),
                     new Translator(ModelArchive.load(released), decoding).translateAllNBest(sources, decoding.beamSize()));
         }
+        Path tsv = dir.resolve("finetune.tsv");
+        StringBuilder pairs = new StringBuilder();
+        for (SentencePair p : TASK.generate(40, 12)) {
+            pairs.append(p.source()).append('\t').append(p.target()).append('\n');
+        }
+        Files.writeString(tsv, pairs.toString());
+        CliRun finetune = CliRun.run("", "finetune", "--from", released.toString(), "--train", tsv.toString(), "--steps", "2",
+                "--batch", "8", "--out", dir.resolve("tuned").toString());
+        assertEquals(0, finetune.code(), "finetune from a released model starts a fresh optimizer state: " + finetune.err());
+        assertTrue(Files.isRegularFile(dir.resolve("tuned").resolve("model.zip")));
+
         CliRun verbose = CliRun.run("1 2\n", "translate", "--model", released.toString(), "--verbose");
         assertEquals(0, verbose.code(), verbose.err());
         assertTrue(verbose.err().matches("(?s)loaded .*released\\.zip \\(.*\\) in \\d+\\.\\d\\d s\n.*"), verbose.err());
+    }
+
+    @Test
+    void helpExitsZero() {
+        for (String command : List.of("translate", "evaluate", "align", "release")) {
+            CliRun help = CliRun.run("", command, "--help");
+            assertEquals(0, help.code(), command + ": " + help.err());
+            assertTrue(help.out().contains("Usage:") && help.out().contains("--model"), help.out());
+        }
+        assertTrue(CliRun.run("", "translate", "--help").out().contains("--max-source-length"));
     }
 }
