@@ -39,6 +39,22 @@ final class Alignments {
         }
     }
 
+    /**
+     * The attention rows a search kept ({@link Hypothesis#attention}) as an {@link Alignment}: row t for output
+     * token t, the last for EOS; the first |source| columns (the rest are padding).
+     */
+    static Alignment of(float[][] rows, List<String> sourceTokens, List<String> outputTokens) {
+        List<String> targets = new ArrayList<>(outputTokens);
+        targets.add(Vocabulary.EOS);
+        double[][] w = new double[targets.size()][sourceTokens.size()];   // as many rows as {@link #of(INDArray, int, List, List)}
+        for (int t = 0; t < targets.size(); t++) {
+            for (int s = 0; s < sourceTokens.size(); s++) {
+                w[t][s] = rows[t][s];
+            }
+        }
+        return new Alignment(sourceTokens, targets, w);
+    }
+
     /** Sentence {@code k} of a batch of weights as an {@link Alignment}, with EOS as the last target row. */
     static Alignment of(INDArray weights, int k, List<String> sourceTokens, List<String> outputTokens) {
         List<String> rows = new ArrayList<>(outputTokens);

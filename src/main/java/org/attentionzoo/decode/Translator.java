@@ -185,15 +185,21 @@ public final class Translator {
     private List<List<Translation>> translations(List<String> chunk, Encoded encoded, List<List<Hypothesis>> decoded) {
         int[][] sourceIds = encoded.ids();
         INDArray weights = null;
+        int[] passRow = new int[0];
         if (alignmentVertex != null && (decoding.alignments() || decoding.replaceUnk())) {
-            List<int[]> flatSources = new ArrayList<>();               // one row per output, for the alignments
+            List<int[]> flatSources = new ArrayList<>();               // one row per output without kept weights
             List<int[]> flatOutputs = new ArrayList<>();
+            List<Integer> rows = new ArrayList<>();
             for (int k = 0; k < sourceIds.length; k++) {
                 for (Hypothesis h : decoded.get(k)) {
-                    flatSources.add(sourceIds[k]);
-                    flatOutputs.add(h.tokens());
+                    rows.add(kept(h) ? -1 : flatOutputs.size());
+                    if (!kept(h)) {
+                        flatSources.add(sourceIds[k]);
+                        flatOutputs.add(h.tokens());
+                    }
                 }
             }
+            passRow = rows.stream().mapToInt(Integer::intValue).toArray();
             weights = flatOutputs.isEmpty() ? null : Alignments.weights(model.graph(), alignmentVertex,
                     flatSources.toArray(new int[0][]), flatOutputs.toArray(new int[0][]));
         }
@@ -207,8 +213,15 @@ public final class Translator {
             List<String> sourceTokens = model.sourceTokenizer().tokenize(source);
             List<Translation> nBest = new ArrayList<>();
             for (Hypothesis h : decoded.get(k)) {
-                nBest.add(weights != null ? translation(source, sourceTokens, h, weights, row)
-                        : lazyTranslation(source, sourceTokens, sourceIds[k], h));
+                if (alignmentVertex != null && kept(h)) {
+                    nBest.add(translation(source, sourceTokens, h, t -> Alignments.of(h.attention(), sourceTokens, t)));
+                } else if (weights != null) {
+                    int at = passRow[row];
+                    INDArray pass = weights;
+                    nBest.add(translation(source, sourceTokens, h, t -> Alignments.of(pass, at, sourceTokens, t)));
+                } else {
+                    nBest.add(lazyTranslation(source, sourceTokens, sourceIds[k], h));
+                }
                 row++;
             }
             translations.set(encoded.positions().get(k), List.copyOf(nBest));
@@ -228,13 +241,22 @@ public final class Translator {
         return new BeamSearch(stepModel, decoding.beamSize(), n, decoding.alpha(), decoding.limit()).search(sourceIds);
     }
 
-    /** A translation with its alignment from a chunk's weights, and {@code <unk>} replaced if asked. */
-    private Translation translation(String source, List<String> sourceTokens, Hypothesis h, INDArray weights, int row) {
+    /**
+     * Whether the search kept the attention it used for this hypothesis, a row per output token and EOS (the cached
+     * RNN attention decoders report it; a hypothesis cut at the length limit has no EOS row).
+     */
+    private static boolean kept(Hypothesis h) {
+        return h.attention() != null && h.attention().length == h.tokens().length + 1;
+    }
+
+    /** A translation with its alignment ({@code alignment} of the output tokens), and {@code <unk>} replaced if asked. */
+    private Translation translation(String source, List<String> sourceTokens, Hypothesis h,
+                                    java.util.function.Function<List<String>, Alignment> alignmentOf) {
         List<String> tokens = model.targetVocab().decode(h.tokens());
-        Alignment alignment = Alignments.of(weights, row, sourceTokens, tokens);
+        Alignment alignment = alignmentOf.apply(tokens);
         if (decoding.replaceUnk()) {
             tokens = UnkReplacement.apply(tokens, sourceTokens, alignment);
-            alignment = Alignments.of(weights, row, sourceTokens, tokens);
+            alignment = alignmentOf.apply(tokens);
         }
         return new Translation(source, model.targetTokenizer().detokenize(tokens), tokens, alignment, h.logProb(), h.score());
     }

@@ -81,6 +81,50 @@ class TranslatorTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"luong-dot", "luong-general", "luong-concat", "luong-general-feed", "bahdanau"})
+    void theAttentionTheSearchKeptIsTheTeacherForcedPasss(String card) {
+        TranslationModel model = tiny(card);
+        List<SentencePair> pairs = TASK.generate(256, 7);       // trained a little, so that some outputs end in EOS
+        org.attentionzoo.train.Trainer.builder().model(model)
+                .data(org.attentionzoo.train.TrainingData.batches(model, pairs, 32, 20, 1)).maxSteps(40).build().train();
+        int[][] ids = SOURCES.stream().filter(s -> !s.isEmpty())
+                .map(s -> model.sourceVocab().encode(model.sourceTokenizer().tokenize(s))).toArray(int[][]::new);
+        StepModel steps = StepModels.of(model.card(), model.graph());
+        List<Hypothesis> hypotheses = new ArrayList<>();
+        List<int[]> sourcesOf = new ArrayList<>();
+        Hypothesis[] greedy = new GreedyDecoder(steps, LengthLimit.DEFAULT).decodeScored(ids, 0.6);
+        List<List<Hypothesis>> beam = new BeamSearch(steps, 6, 6, 0.0, LengthLimit.DEFAULT).search(ids);   // α 0: short ones too
+        for (int i = 0; i < ids.length; i++) {
+            hypotheses.add(greedy[i]);
+            sourcesOf.add(ids[i]);
+            for (Hypothesis h : beam.get(i)) {
+                hypotheses.add(h);
+                sourcesOf.add(ids[i]);
+            }
+        }
+        int tSrc = java.util.Arrays.stream(ids).mapToInt(x -> x.length).max().orElseThrow();
+        int withEos = 0;
+        for (int k = 0; k < hypotheses.size(); k++) {
+            Hypothesis h = hypotheses.get(k);
+            int[] x = sourcesOf.get(k);
+            assertNotNull(h.attention(), card + ": the cached decoder reports its attention");
+            boolean cut = h.tokens().length == LengthLimit.DEFAULT.maxTargetLength(x.length);
+            assertEquals(cut ? h.tokens().length : h.tokens().length + 1, h.attention().length, "a row per step");
+            withEos += cut ? 0 : 1;
+            org.nd4j.linalg.api.ndarray.INDArray pass = Alignments.weights(model.graph(), model.alignmentVertex(),
+                    new int[][]{x}, new int[][]{h.tokens()});                                   // [1, |Y| + 1, |x|]
+            for (int t = 0; t < h.attention().length; t++) {
+                assertEquals(tSrc, h.attention()[t].length);
+                for (int s = 0; s < tSrc; s++) {
+                    double expected = s < x.length ? pass.getDouble(0, t, s) : 0.0;
+                    assertEquals(expected, h.attention()[t][s], 1e-6, card + " hypothesis " + k + " step " + t + " source " + s);
+                }
+            }
+        }
+        assertTrue(withEos > 0, card + ": some hypotheses end in EOS, so EOS rows are compared too");
+    }
+
     @Test
     void seq2seqHasNoAlignment() {
         Translation t = new Translator(tiny("seq2seq-lstm")).translate("1 2 3");
