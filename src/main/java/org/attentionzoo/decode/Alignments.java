@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The alignment behind decoded translations: one teacher-forced pass over BOS + output (safe to call from several
- * threads on one graph: the passes take turns), whose attention
+ * The alignment behind decoded translations: the attention rows the search kept ({@link Hypothesis#attention}),
+ * or one teacher-forced pass over BOS + output (safe to call from several threads on one graph: the passes take
+ * turns), whose attention
  * weights at step t are those the decoder used when it chose output token t (the decoder is causal, so
  * the pass sees exactly what greedy decoding saw at each step).
  */

@@ -18,9 +18,9 @@ import java.util.Objects;
  * @param cached     whether to decode with the model's cached step model (encoder once per sentence, one
  *                   decoder step per token; see {@link StepModels}) where its family has one, or with
  *                   {@link GraphStepModel} (the whole graph on every prefix) — same results, for checks and timing
- * @param alignments whether every {@link Translation} gets its alignment computed with the batch (one
- *                   teacher-forced pass per batch); otherwise a translation computes its own alignment when
- *                   {@link Translation#alignment} is first called. {@code <unk>} replacement computes them
+ * @param alignments whether the alignments that decoding does not keep (see {@link Translation}) are computed
+ *                   with the batch (one teacher-forced pass per batch); otherwise a translation computes its own
+ *                   when {@link Translation#alignment} is first called. {@code <unk>} replacement computes them
  *                   with the batch either way.
  * @param maxSourceLength the most source tokens (after tokenization: subwords for a BPE model) a sentence may
  *                   have; a longer one is refused ({@link Translator.SourceTooLongException}) rather than

@@ -17,9 +17,12 @@ import java.util.function.Supplier;
  * not decoded.
  *
  * <p><b>Alignment.</b> Rows are the output tokens followed by EOS, columns the source tokens; null for models
- * without attention. Unless the {@link Translator} was asked for alignments ({@link Decoding#alignments}) it is
- * computed on the first call of {@link #alignment} (one teacher-forced pass of this sentence through the
- * model, with the model's parameters at that moment) and kept; safe to call from several threads.
+ * without attention. For the RNN attention models decoded by their cached step model it is the attention the
+ * search itself used at each step, kept while decoding. Otherwise (the Transformer, {@code Decoding.cached(false)},
+ * an output cut at the length limit) it comes from one teacher-forced pass of the output through the model
+ * (the decoder is causal, so the pass sees what the search saw): with the batch when the {@link Translator} was
+ * asked for alignments ({@link Decoding#alignments}), else on the first call of {@link #alignment}, with the
+ * model's parameters at that moment, and kept. Safe to call from several threads.
  *
  * <p>Equality compares the source, text, tokens and both scores, not the alignment.
  */

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * Text in, text out: tokenizes and encodes sources, decodes them in batches (greedily, or by beam
  * search, see {@link Decoding}; each batch in {@link Threads#workers()} shards on as many threads, see
  * {@link Shards}), and turns the ids back into tokens and readable text. Every translation carries its
- * scores; for attention models, the alignment the model used for it (computed with the batch when
- * {@link Decoding#alignments} asks, else on demand, see {@link Translation}), and {@code <unk>} outputs can
+ * scores; for attention models, the alignment the model used for it (kept from decoding, or computed by a
+ * teacher-forced pass with the batch when {@link Decoding#alignments} asks, else on demand: see
+ * {@link Translation}), and {@code <unk>} outputs can
  * be replaced by the source token they attended to most ({@link UnkReplacement}).
  *
  * <p><b>Thread safety.</b> A Translator is safe for concurrent use: any number of threads may call one
