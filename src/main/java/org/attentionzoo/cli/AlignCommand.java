@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code align}: translates one sentence and draws the alignment the model used. */
-@Command(name = "align", description = "Translate one sentence and draw its alignment (PNG or HTML, and in the terminal).")
+@Command(name = "align", mixinStandardHelpOptions = true, description = "Translate one sentence and draw its alignment (PNG or HTML, and in the terminal).")
 final class AlignCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "A model.zip written by train.")

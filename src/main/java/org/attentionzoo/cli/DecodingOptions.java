@@ -21,8 +21,14 @@ final class DecodingOptions {
             + "(encoder once, one decoder step per token): same output, slower; for checks and timing.")
     boolean uncached;
 
+    @Option(names = "--max-source-length", paramLabel = "TOKENS", defaultValue = "200",
+            description = "Refuse a source line of more tokens than this (after tokenization: subwords for a BPE model) "
+                    + "with an error naming its line, instead of decoding it at a cost that grows with its length; 0: "
+                    + "no limit (default ${DEFAULT-VALUE}, 4x train's default --max-length of 50).")
+    int maxSourceLength;
+
     Decoding decoding() {
         return Decoding.beam(beam).alpha(alpha == null ? BeamSearch.DEFAULT_ALPHA : alpha).replaceUnk(replaceUnk)
-                .cached(!uncached);
+                .cached(!uncached).maxSourceLength(maxSourceLength);
     }
 }

@@ -11,24 +11,29 @@ import org.attentionzoo.eval.ChrF;
 import org.attentionzoo.eval.ExactMatch;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.util.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code evaluate}: translates a test TSV and scores it against its target column. */
-@Command(name = "evaluate", description = "Translate a test TSV and report BLEU, chrF and exact match.")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Translate a test TSV and report BLEU, chrF and exact match.")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "A model.zip written by train.")
     Path model;
 
-    @Option(names = "--test", required = true, description = "Test TSV (source<TAB>reference).")
+    @Option(names = {"--test", "--src"}, required = true, paramLabel = "FILE", description = "Test TSV (source<TAB>reference).")
     Path test;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Also write the translations here, one per line.")
+    Path output;
 
     @CommandLine.Mixin
     DecodingOptions options = new DecodingOptions();
@@ -42,6 +47,9 @@ final class EvaluateCommand implements Callable<Integer> {
         List<SentencePair> pairs = ParallelCorpus.read(test, false).pairs();
         List<Translation> hyps = new Translator(m, options.decoding()).translateAll(pairs.stream().map(SentencePair::source).toList());
         List<String> hypotheses = hyps.stream().map(Translation::text).toList();
+        if (output != null) {
+            AtomicFiles.write(output, out -> out.write((String.join("\n", hypotheses) + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
         List<String> references = pairs.stream().map(SentencePair::target).toList();
         BleuScore bleu = Bleu.corpus(hypotheses, references, BleuTokenizer.named(tokenize));
         System.out.println(bleu.format());

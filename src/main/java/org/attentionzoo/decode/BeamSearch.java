@@ -101,11 +101,13 @@ public final class BeamSearch {
                 }
                 TopTokens[] top = session.topTokens(rowsOf.stream().mapToInt(Integer::intValue).toArray(),
                         prefixes.toArray(new int[0][]), beamSize);
+                float[][] attention = session.lastAttention();
                 int row = 0;
                 for (Sentence s : sentences) {
                     int m = s.beam.size();
                     if (m > 0) {
-                        s.step(t, Arrays.copyOfRange(top, row, row + m));
+                        s.step(t, Arrays.copyOfRange(top, row, row + m),
+                                attention == null ? null : Arrays.copyOfRange(attention, row, row + m));
                         row += m;
                     }
                 }
@@ -118,8 +120,29 @@ public final class BeamSearch {
         return out;
     }
 
-    /** An open hypothesis: BOS and its tokens so far, none of them EOS. */
-    private record Open(int[] prefix, double logProb) {
+    /** An open hypothesis: BOS and its tokens so far, none of them EOS; the attention rows that chose them, or null. */
+    private record Open(int[] prefix, double logProb, Trace trace) {
+    }
+
+    /** The attention rows of a hypothesis's steps, last first, shared with the hypotheses it shares a prefix with. */
+    private record Trace(float[] row, Trace before) {
+
+        /** This trace followed by {@code row}, or null when either is missing. */
+        static Trace extend(Trace trace, float[] row, int t) {
+            return row == null || (trace == null && t > 1) ? null : new Trace(row, trace);
+        }
+
+        /** The rows first to last, {@code steps} of them. */
+        static float[][] rows(Trace trace, int steps) {
+            if (trace == null) {
+                return null;
+            }
+            float[][] rows = new float[steps][];
+            for (Trace at = trace; at != null; at = at.before) {
+                rows[--steps] = at.row;
+            }
+            return rows;
+        }
     }
 
     /** An expansion of open hypothesis {@code parent} by {@code token}. */
@@ -131,29 +154,34 @@ public final class BeamSearch {
     /** The search state of one sentence. */
     private final class Sentence {
         final int maxLength;
-        List<Open> beam = List.of(new Open(new int[]{Vocabulary.BOS_ID}, 0.0));
+        List<Open> beam = List.of(new Open(new int[]{Vocabulary.BOS_ID}, 0.0, null));
         final List<Hypothesis> finished = new ArrayList<>();     // best first, at most N
 
         Sentence(int maxLength) {
             this.maxLength = maxLength;
         }
 
-        /** Step t: expand the beam by each open hypothesis's K most probable next tokens, one row per hypothesis. */
-        void step(int t, TopTokens[] rows) {
+        /**
+         * Step t: expand the beam by each open hypothesis's K most probable next tokens, one row per hypothesis;
+         * {@code attention}, when not null, the attention row each hypothesis's step used.
+         */
+        void step(int t, TopTokens[] rows, float[][] attention) {
             List<Candidate> kept = topK(rows);
             List<Open> next = new ArrayList<>(beamSize);
             for (Candidate c : kept) {
-                int[] prefix = beam.get(c.parent).prefix;
+                Open parent = beam.get(c.parent);
+                int[] prefix = parent.prefix;
+                Trace trace = Trace.extend(parent.trace, attention == null ? null : attention[c.parent], t);
                 if (c.token == Vocabulary.EOS_ID) {
-                    finish(Arrays.copyOfRange(prefix, 1, prefix.length), c.logProb, t);
+                    finish(Arrays.copyOfRange(prefix, 1, prefix.length), c.logProb, t, Trace.rows(trace, t));
                 } else if (t == maxLength) {
                     int[] tokens = Arrays.copyOfRange(prefix, 1, prefix.length + 1);
                     tokens[tokens.length - 1] = c.token;
-                    finish(tokens, c.logProb, t);
+                    finish(tokens, c.logProb, t, Trace.rows(trace, t));
                 } else {
                     int[] extended = Arrays.copyOf(prefix, prefix.length + 1);
                     extended[prefix.length] = c.token;
-                    next.add(new Open(extended, c.logProb));
+                    next.add(new Open(extended, c.logProb, trace));
                 }
             }
             beam = t == maxLength || cannotImprove(next) ? List.of() : next;
@@ -173,8 +201,8 @@ public final class BeamSearch {
         }
 
         /** Adds a finished hypothesis of |Y| = t steps to the N-best list, after any of equal score. */
-        private void finish(int[] tokens, double logProb, int t) {
-            Hypothesis h = new Hypothesis(tokens, logProb, logProb / lengthPenalty(t, alpha));
+        private void finish(int[] tokens, double logProb, int t, float[][] attention) {
+            Hypothesis h = new Hypothesis(tokens, logProb, logProb / lengthPenalty(t, alpha), attention);
             int at = finished.size();
             while (at > 0 && finished.get(at - 1).score() < h.score()) {
                 at--;

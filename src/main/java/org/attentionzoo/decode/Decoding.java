@@ -18,8 +18,16 @@ import java.util.Objects;
  * @param cached     whether to decode with the model's cached step model (encoder once per sentence, one
  *                   decoder step per token; see {@link StepModels}) where its family has one, or with
  *                   {@link GraphStepModel} (the whole graph on every prefix) — same results, for checks and timing
+ * @param alignments whether the alignments that decoding does not keep (see {@link Translation}) are computed
+ *                   with the batch (one teacher-forced pass per batch); otherwise a translation computes its own
+ *                   when {@link Translation#alignment} is first called. {@code <unk>} replacement computes them
+ *                   with the batch either way.
+ * @param maxSourceLength the most source tokens (after tokenization: subwords for a BPE model) a sentence may
+ *                   have; a longer one is refused ({@link Translator.SourceTooLongException}) rather than
+ *                   decoded at a cost that grows with its length. 0: no limit.
  */
-public record Decoding(int beamSize, double alpha, LengthLimit limit, boolean replaceUnk, boolean cached) {
+public record Decoding(int beamSize, double alpha, LengthLimit limit, boolean replaceUnk, boolean cached,
+                       boolean alignments, int maxSourceLength) {
 
     public Decoding {
         if (beamSize < 1) {
@@ -29,6 +37,9 @@ public record Decoding(int beamSize, double alpha, LengthLimit limit, boolean re
             throw new IllegalArgumentException("the length-penalty alpha must be finite and >= 0, got " + alpha);
         }
         Objects.requireNonNull(limit, "limit");
+        if (maxSourceLength < 0) {
+            throw new IllegalArgumentException("the maximum source length must be >= 0 (0: no limit), got " + maxSourceLength);
+        }
     }
 
     /** Greedy decoding, the default length limit, {@code <unk>} kept. */
@@ -38,29 +49,39 @@ public record Decoding(int beamSize, double alpha, LengthLimit limit, boolean re
 
     /**
      * Beam size {@code k}, α = {@link BeamSearch#DEFAULT_ALPHA}, the default length limit, {@code <unk>} kept,
-     * cached decoding.
+     * cached decoding, alignments on demand.
      */
     public static Decoding beam(int k) {
-        return new Decoding(k, BeamSearch.DEFAULT_ALPHA, LengthLimit.DEFAULT, false, true);
+        return new Decoding(k, BeamSearch.DEFAULT_ALPHA, LengthLimit.DEFAULT, false, true, false, 0);
     }
 
     /** This decoding with length-penalty α. */
     public Decoding alpha(double a) {
-        return new Decoding(beamSize, a, limit, replaceUnk, cached);
+        return new Decoding(beamSize, a, limit, replaceUnk, cached, alignments, maxSourceLength);
     }
 
     /** This decoding with another length limit. */
     public Decoding limit(LengthLimit l) {
-        return new Decoding(beamSize, alpha, l, replaceUnk, cached);
+        return new Decoding(beamSize, alpha, l, replaceUnk, cached, alignments, maxSourceLength);
     }
 
     /** This decoding with {@code <unk>} replacement on or off. */
     public Decoding replaceUnk(boolean on) {
-        return new Decoding(beamSize, alpha, limit, on, cached);
+        return new Decoding(beamSize, alpha, limit, on, cached, alignments, maxSourceLength);
     }
 
     /** This decoding with the cached step model on, or off ({@link GraphStepModel}). */
     public Decoding cached(boolean on) {
-        return new Decoding(beamSize, alpha, limit, replaceUnk, on);
+        return new Decoding(beamSize, alpha, limit, replaceUnk, on, alignments, maxSourceLength);
+    }
+
+    /** This decoding with alignments computed with each batch (on), or on demand (off). */
+    public Decoding alignments(boolean on) {
+        return new Decoding(beamSize, alpha, limit, replaceUnk, cached, on, maxSourceLength);
+    }
+
+    /** This decoding with a limit on source tokens (0: none). */
+    public Decoding maxSourceLength(int tokens) {
+        return new Decoding(beamSize, alpha, limit, replaceUnk, cached, alignments, tokens);
     }
 }

@@ -9,11 +9,19 @@ import java.util.Arrays;
  * @param logProb log P(Y | x), the sum of the log-probabilities of its tokens and of its EOS (a
  *                hypothesis cut at the length limit has no EOS)
  * @param score   the ranking score logProb / lp(|Y|), see {@link BeamSearch#lengthPenalty}
+ * @param attention the attention weights the search used, one row per decoding step (each output token, then EOS;
+ *                [steps][tSrc], tSrc the batch's longest source, 0 at padding), or null when the step model does not
+ *                report them ({@link StepModel.Session#lastAttention}); not part of equality
  */
-public record Hypothesis(int[] tokens, double logProb, double score) {
+public record Hypothesis(int[] tokens, double logProb, double score, float[][] attention) {
 
     public Hypothesis {
         tokens = tokens.clone();
+    }
+
+    /** A hypothesis without attention weights. */
+    public Hypothesis(int[] tokens, double logProb, double score) {
+        this(tokens, logProb, score, null);
     }
 
     /** A copy of the output ids. */

@@ -67,6 +67,16 @@ public interface StepModel {
             return top;
         }
 
+        /**
+         * The attention weights behind the last {@link #logProbs}, {@link #bestTokens} or {@link #topTokens} call,
+         * one row per pair in that call's order: row i is the weights over the source positions (the sentence's
+         * tokens, then 0 for padding up to the session's longest source) that the model's alignment vertex used for
+         * pair i's distribution. Null (the default) when the model does not report them.
+         */
+        default float[][] lastAttention() {
+            return null;
+        }
+
         /** Releases cached state; the session is not used afterwards. Does nothing by default. */
         @Override
         default void close() {

@@ -5,16 +5,28 @@ import org.attentionzoo.util.Threads;
 import org.attentionzoo.viz.Alignment;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Text in, text out: tokenizes and encodes sources, decodes them in batches (greedily, or by beam
  * search, see {@link Decoding}; each batch in {@link Threads#workers()} shards on as many threads, see
- * {@link Shards}), and turns the ids back into tokens and readable text. For attention
- * models every translation carries the alignment the model used for it, and {@code <unk>} outputs can
+ * {@link Shards}), and turns the ids back into tokens and readable text. Every translation carries its
+ * scores; for attention models, the alignment the model used for it (kept from decoding, or computed by a
+ * teacher-forced pass with the batch when {@link Decoding#alignments} asks, else on demand: see
+ * {@link Translation}), and {@code <unk>} outputs can
  * be replaced by the source token they attended to most ({@link UnkReplacement}).
+ *
+ * <p><b>Thread safety.</b> A Translator is safe for concurrent use: any number of threads may call one
+ * instance at once, and each gets exactly the translations it would get alone (decoding treats sentences
+ * independently and reads the model's parameters only). Each call borrows a set of step models (the
+ * per-call decoding state) that no other call uses at the same time, made when all are busy and kept for
+ * later calls; the graph's own forward passes (encoder, alignment pass) take turns on the graph. Training the
+ * model while it translates is not supported.
  *
  * <pre>{@code
  * Translation t = new Translator(model).translate("24 nov. 2026");
@@ -28,9 +40,12 @@ public final class Translator {
 
     private final TranslationModel model;
     private final Decoding decoding;
-    /** One step model per decoding shard ({@link Shards}): {@link Threads#workers()} of them. */
-    private final List<StepModel> stepModels = new ArrayList<>();
     private final String alignmentVertex;
+    /**
+     * Sets of step models not in use by a call: one step model per decoding shard ({@link Shards}),
+     * {@link Threads#workers()} per set. Guarded by itself.
+     */
+    private final Deque<List<StepModel>> idle = new ArrayDeque<>();
 
     /** Greedy decoding with the default length limit. */
     public Translator(TranslationModel model) {
@@ -48,14 +63,17 @@ public final class Translator {
     public Translator(TranslationModel model, Decoding decoding) {
         this.model = model;
         this.decoding = decoding;
-        for (int i = 0; i < Threads.workers(); i++) {
-            stepModels.add(StepModels.of(model.card(), model.graph(), decoding.cached()));
-        }
         this.alignmentVertex = model.alignmentVertex();
         if (decoding.replaceUnk() && alignmentVertex == null) {
             throw new IllegalArgumentException("<unk> replacement needs an attention model; "
                     + model.card() + " has no alignment");
         }
+        idle.push(stepModels());
+    }
+
+    /** The decoding this translator uses. */
+    public Decoding decoding() {
+        return decoding;
     }
 
     /** Translates one sentence: the best translation. */
@@ -82,7 +100,12 @@ public final class Translator {
         return translateAllNBest(List.of(source), n).get(0);
     }
 
-    /** {@link #translateNBest} for many sentences, in order. */
+    /**
+     * {@link #translateNBest} for many sentences, in order.
+     *
+     * @throws SourceTooLongException if a source has more tokens than {@link Decoding#maxSourceLength} (then
+     *                                nothing is decoded)
+     */
     public List<List<Translation>> translateAllNBest(List<String> sources, int n) {
         if (n < 1 || n > decoding.beamSize()) {
             throw new IllegalArgumentException("an n-best list of " + n + " needs 1 <= n <= beam size "
@@ -93,10 +116,16 @@ public final class Translator {
         for (int start = 0; start < sources.size(); start += BATCH) {
             List<String> chunk = sources.subList(start, Math.min(sources.size(), start + BATCH));
             chunks.add(chunk);
-            encoded.add(encode(chunk));
+            encoded.add(encode(chunk, start));
         }
-        List<List<List<int[]>>> decoded = Shards.decodeBatches(encoded.stream().map(Encoded::ids).toList(), stepModels,
-                (stepModel, chunk, ids) -> decode(stepModel, ids, n));
+        List<StepModel> stepModels = borrow();
+        List<List<List<Hypothesis>>> decoded;
+        try {
+            decoded = Shards.decodeBatches(encoded.stream().map(Encoded::ids).toList(), stepModels,
+                    (stepModel, chunk, ids) -> decode(stepModel, ids, n));
+        } finally {
+            giveBack(stepModels);
+        }
         List<List<Translation>> out = new ArrayList<>(sources.size());
         for (int c = 0; c < chunks.size(); c++) {
             out.addAll(translations(chunks.get(c), encoded.get(c), decoded.get(c)));
@@ -104,15 +133,44 @@ public final class Translator {
         return out;
     }
 
+    /** One step model per decoding shard. */
+    private List<StepModel> stepModels() {
+        List<StepModel> set = new ArrayList<>();
+        for (int i = 0; i < Threads.workers(); i++) {
+            set.add(StepModels.of(model.card(), model.graph(), decoding.cached()));
+        }
+        return set;
+    }
+
+    /** An idle set of step models, or a new one when every set is in use by another call. */
+    private List<StepModel> borrow() {
+        synchronized (idle) {
+            List<StepModel> set = idle.poll();
+            if (set != null) {
+                return set;
+            }
+        }
+        return stepModels();
+    }
+
+    private void giveBack(List<StepModel> set) {
+        synchronized (idle) {
+            idle.push(set);
+        }
+    }
+
     /** A chunk's non-empty sources as ids, and their positions in the chunk. */
     private record Encoded(int[][] ids, List<Integer> positions) {
     }
 
-    private Encoded encode(List<String> chunk) {
+    private Encoded encode(List<String> chunk, int offset) {
         List<Integer> nonEmpty = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
             int[] sentence = model.sourceVocab().encode(model.sourceTokenizer().tokenize(chunk.get(i)));
+            if (decoding.maxSourceLength() > 0 && sentence.length > decoding.maxSourceLength()) {
+                throw new SourceTooLongException(offset + i, sentence.length, decoding.maxSourceLength());
+            }
             if (sentence.length > 0) {
                 nonEmpty.add(i);
                 ids.add(sentence);
@@ -121,20 +179,31 @@ public final class Translator {
         return new Encoded(ids.toArray(new int[0][]), nonEmpty);
     }
 
-    /** The translations of a chunk from its decoded outputs, with alignments when the model has attention. */
-    private List<List<Translation>> translations(List<String> chunk, Encoded encoded, List<List<int[]>> decoded) {
+    /**
+     * The translations of a chunk from its decoded outputs; alignments computed for the whole chunk in one pass
+     * when asked for ({@link Decoding#alignments}, {@link Decoding#replaceUnk}) and the model has attention.
+     */
+    private List<List<Translation>> translations(List<String> chunk, Encoded encoded, List<List<Hypothesis>> decoded) {
         int[][] sourceIds = encoded.ids();
-        List<int[]> flatSources = new ArrayList<>();                   // one row per output, for the alignments
-        List<int[]> flatOutputs = new ArrayList<>();
-        for (int k = 0; k < sourceIds.length; k++) {
-            for (int[] output : decoded.get(k)) {
-                flatSources.add(sourceIds[k]);
-                flatOutputs.add(output);
+        INDArray weights = null;
+        int[] passRow = new int[0];
+        if (alignmentVertex != null && (decoding.alignments() || decoding.replaceUnk())) {
+            List<int[]> flatSources = new ArrayList<>();               // one row per output without kept weights
+            List<int[]> flatOutputs = new ArrayList<>();
+            List<Integer> rows = new ArrayList<>();
+            for (int k = 0; k < sourceIds.length; k++) {
+                for (Hypothesis h : decoded.get(k)) {
+                    rows.add(kept(h) ? -1 : flatOutputs.size());
+                    if (!kept(h)) {
+                        flatSources.add(sourceIds[k]);
+                        flatOutputs.add(h.tokens());
+                    }
+                }
             }
+            passRow = rows.stream().mapToInt(Integer::intValue).toArray();
+            weights = flatOutputs.isEmpty() ? null : Alignments.weights(model.graph(), alignmentVertex,
+                    flatSources.toArray(new int[0][]), flatOutputs.toArray(new int[0][]));
         }
-        INDArray weights = alignmentVertex == null || flatOutputs.isEmpty() ? null
-                : Alignments.weights(model.graph(), alignmentVertex, flatSources.toArray(new int[0][]),
-                flatOutputs.toArray(new int[0][]));
         List<List<Translation>> translations = new ArrayList<>(chunk.size());
         for (String source : chunk) {
             translations.add(List.of(new Translation(source, "", List.of(), null)));
@@ -144,8 +213,17 @@ public final class Translator {
             String source = chunk.get(encoded.positions().get(k));
             List<String> sourceTokens = model.sourceTokenizer().tokenize(source);
             List<Translation> nBest = new ArrayList<>();
-            for (int[] output : decoded.get(k)) {
-                nBest.add(translation(source, sourceTokens, output, weights, row++));
+            for (Hypothesis h : decoded.get(k)) {
+                if (alignmentVertex != null && kept(h)) {
+                    nBest.add(translation(source, sourceTokens, h, t -> Alignments.of(h.attention(), sourceTokens, t)));
+                } else if (weights != null) {
+                    int at = passRow[row];
+                    INDArray pass = weights;
+                    nBest.add(translation(source, sourceTokens, h, t -> Alignments.of(pass, at, sourceTokens, t)));
+                } else {
+                    nBest.add(lazyTranslation(source, sourceTokens, sourceIds[k], h));
+                }
+                row++;
             }
             translations.set(encoded.positions().get(k), List.copyOf(nBest));
         }
@@ -153,25 +231,59 @@ public final class Translator {
     }
 
     /**
-     * Per source its outputs (ids without BOS and EOS), best first: one when greedy, with one step model
-     * (chunks go to the step models' threads whole, or in shards when there are fewer chunks than step
-     * models: {@link Shards#decodeBatches}).
+     * Per source its hypotheses, best first: one when greedy, with one step model (chunks go to the step models'
+     * threads whole, or in shards when there are fewer chunks than step models: {@link Shards#decodeBatches}).
      */
-    private List<List<int[]>> decode(StepModel stepModel, int[][] sourceIds, int n) {
+    private List<List<Hypothesis>> decode(StepModel stepModel, int[][] sourceIds, int n) {
         if (decoding.beamSize() == 1) {
-            return Arrays.stream(new GreedyDecoder(stepModel, decoding.limit()).decode(sourceIds)).map(List::of).toList();
+            return Arrays.stream(new GreedyDecoder(stepModel, decoding.limit()).decodeScored(sourceIds, decoding.alpha()))
+                    .map(List::of).toList();
         }
-        return new BeamSearch(stepModel, decoding.beamSize(), n, decoding.alpha(), decoding.limit()).search(sourceIds)
-                .stream().map(hypotheses -> hypotheses.stream().map(Hypothesis::tokens).toList()).toList();
+        return new BeamSearch(stepModel, decoding.beamSize(), n, decoding.alpha(), decoding.limit()).search(sourceIds);
     }
 
-    private Translation translation(String source, List<String> sourceTokens, int[] output, INDArray weights, int row) {
-        List<String> tokens = model.targetVocab().decode(output);
-        Alignment alignment = weights == null ? null : Alignments.of(weights, row, sourceTokens, tokens);
+    /**
+     * Whether the search kept the attention it used for this hypothesis, a row per output token and EOS (the cached
+     * RNN attention decoders report it; a hypothesis cut at the length limit has no EOS row).
+     */
+    private static boolean kept(Hypothesis h) {
+        return h.attention() != null && h.attention().length == h.tokens().length + 1;
+    }
+
+    /** A translation with its alignment ({@code alignment} of the output tokens), and {@code <unk>} replaced if asked. */
+    private Translation translation(String source, List<String> sourceTokens, Hypothesis h,
+                                    java.util.function.Function<List<String>, Alignment> alignmentOf) {
+        List<String> tokens = model.targetVocab().decode(h.tokens());
+        Alignment alignment = alignmentOf.apply(tokens);
         if (decoding.replaceUnk()) {
             tokens = UnkReplacement.apply(tokens, sourceTokens, alignment);
-            alignment = Alignments.of(weights, row, sourceTokens, tokens);
+            alignment = alignmentOf.apply(tokens);
         }
-        return new Translation(source, model.targetTokenizer().detokenize(tokens), tokens, alignment);
+        return new Translation(source, model.targetTokenizer().detokenize(tokens), tokens, alignment, h.logProb(), h.score());
+    }
+
+    /** A translation whose alignment, if the model has attention, is computed when first asked for. */
+    private Translation lazyTranslation(String source, List<String> sourceTokens, int[] sourceIds, Hypothesis h) {
+        List<String> tokens = model.targetVocab().decode(h.tokens());
+        Supplier<Alignment> alignment = alignmentVertex == null ? () -> null
+                : () -> Alignments.of(Alignments.weights(model.graph(), alignmentVertex, new int[][]{sourceIds},
+                new int[][]{h.tokens()}), 0, sourceTokens, tokens);
+        return Translation.lazy(source, model.targetTokenizer().detokenize(tokens), tokens, h.logProb(), h.score(), alignment);
+    }
+
+    /** A source longer than {@link Decoding#maxSourceLength}; {@link #index()} is its position in the call's list. */
+    public static final class SourceTooLongException extends IllegalArgumentException {
+
+        private final int index;
+
+        SourceTooLongException(int index, int tokens, int limit) {
+            super("the source has " + tokens + " tokens, more than the limit of " + limit);
+            this.index = index;
+        }
+
+        /** The 0-based position of the source in the list given to the translator. */
+        public int index() {
+            return index;
+        }
     }
 }

@@ -54,6 +54,9 @@ public final class QuietOutput {
         @Override
         public synchronized void flush() throws IOException {
             out.flush();
+            if (out instanceof PrintStream p && p.checkError()) {
+                throw new IOException("write error on the standard output (closed?)");
+            }
         }
 
         private void flushLine() throws IOException {
@@ -66,6 +69,9 @@ public final class QuietOutput {
             }
             out.write(text.getBytes(StandardCharsets.UTF_8));
             out.flush();
+            if (out instanceof PrintStream p && p.checkError()) {       // a PrintStream keeps write errors to itself
+                throw new IOException("write error on the standard output (closed?)");
+            }
         }
     }
 }

@@ -111,17 +111,20 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
         LstmCell.State previous = new LstmCell.State(state.get(H), state.get(M));
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray out;
+        SourceAttention.Attended attended;
         if (style == AttentionDecoder.Style.BAHDANAU) {
-            INDArray c = attention.context(previous.h(), sources);                       // c_i, query s_{i−1}
+            attended = attention.attend(previous.h(), sources);
+            INDArray c = attended.context();                                             // c_i, query s_{i−1}
             LstmCell.State s = cell.step(previous, y, c);                                // s_i, m_i
             out = SimdMath.tanhInPlace(DirectMatmul.mmul(Nd4j.concat(1, s.h(), c, y), wo));          // t_i
             next.put(H, s.h()).put(M, s.c());
         } else {
             LstmCell.State s = cell.step(previous, y, state.get(FEED));                  // h_t, m_t
-            INDArray c = attention.context(s.h(), sources);                              // c_t, query h_t
+            attended = attention.attend(s.h(), sources);
+            INDArray c = attended.context();                                             // c_t, query h_t
             out = SimdMath.tanhInPlace(DirectMatmul.mmul(Nd4j.concat(1, c, s.h()), wo));             // h̃_t
             next.put(H, s.h()).put(M, s.c()).put(FEED, out);
         }
-        return StepOutput.ofLogits(output.logits(out), next.build());
+        return StepOutput.ofLogits(output.logits(out), next.build()).withAttention(attended.weights());
     }
 }

@@ -103,6 +103,8 @@ public final class IncrementalStepModel implements StepModel {
          * goes back to the allocator for the next step instead of piling up until a collection.
          */
         private final Set<INDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** The attention rows of the last call, in its order; null when the decoder reports none. */
+        private float[][] lastAttention;
 
         CachedSession(RowState encoded, int sentenceCount) {
             this.encoded = encoded;
@@ -166,11 +168,30 @@ public final class IncrementalStepModel implements StepModel {
                 keys[i] = new Key(sentences[i], prefixes[i].clone());
             }
             Map<Key, Slot> next = new HashMap<>();
+            float[][] attention = new float[keys.length][];
+            boolean[] reported = {true};
+            Reader withAttention = (result, members) -> {
+                reader.read(result, members);
+                if (result.attention() == null) {
+                    reported[0] = false;
+                    return;
+                }
+                float[][] rows = result.attention().castTo(DataType.FLOAT).toFloatMatrix();   // out of the workspace
+                for (int j = 0; j < rows.length; j++) {
+                    attention[members.get(j)] = rows[j];
+                }
+            };
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_MEMORY, STEP_WORKSPACE)) {
-                advance(keys, next, reader);
+                advance(keys, next, withAttention);
             }
+            lastAttention = reported[0] ? attention : null;
             cache = next;
             releaseUnused();
+        }
+
+        @Override
+        public float[][] lastAttention() {
+            return lastAttention;
         }
 
         /** Closes the owned arrays that no cached state reads any more (as a tensor or through a view). */

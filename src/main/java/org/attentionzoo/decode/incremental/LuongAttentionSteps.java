@@ -96,8 +96,9 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         RowState sources = encoded.selectShared(sentences);
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray h = Seq2SeqSteps.decoderStep(layers, tokens, sources, state, next);   // h_t [rows, H]
-        INDArray c = attention.context(h, sources);                                              // c_t [rows, dEnc]
+        SourceAttention.Attended attended = attention.attend(h, sources);
+        INDArray c = attended.context();                                                         // c_t [rows, dEnc]
         INDArray attentional = SimdMath.tanhInPlace(DirectMatmul.mmulAdd(h, wcState, DirectMatmul.mmul(c, wcContext))); // h̃_t [rows, dOut]
-        return StepOutput.ofLogits(output.logits(attentional), next.build());
+        return StepOutput.ofLogits(output.logits(attentional), next.build()).withAttention(attended.weights());
     }
 }

@@ -47,8 +47,19 @@ final class OneQueryAttention {
      */
     static INDArray context(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
                             int rowsPerMaskRow, double scale) {
+        return context(queries, keys, values, queriesPerBlock, mask, rowsPerMaskRow, scale, null);
+    }
+
+    /**
+     * As {@link #context(INDArray, INDArray, INDArray, int, INDArray, int, double)}, also writing each row's
+     * weights a into {@code weights} when it is not null.
+     *
+     * @param weights null, or a dense row-major float array [rows, tK] to receive a (0 at masked keys)
+     */
+    static INDArray context(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
+                            int rowsPerMaskRow, double scale, INDArray weights) {
         int d = (int) queries.size(1);
-        return attend(queries, keys, values, queriesPerBlock, mask, rowsPerMaskRow, (q, k, s) -> {
+        return attend(queries, keys, values, queriesPerBlock, mask, rowsPerMaskRow, weights, (q, k, s) -> {
             double dot = 0;
             for (int j = 0, at = s * d; j < d; j++, at++) {
                 dot += q[j] * k[at];
@@ -71,10 +82,11 @@ final class OneQueryAttention {
      * @param va               v_a, dA values
      * @param values           h̄ [rows, tK, dV]
      * @param mask             [rows, tK], 1 visible and 0 masked, or null when all are visible
+     * @param weights          null, or a dense row-major float array [rows, tK] to receive the weights a
      * @return the contexts [rows, dV]
      */
     static INDArray concatContext(INDArray projectedQueries, INDArray projectedKeys, INDArray va, INDArray values,
-                                  INDArray mask) {
+                                  INDArray mask, INDArray weights) {
         int da = (int) projectedQueries.size(1);
         if (va.length() != da) {
             throw new IllegalArgumentException(da + " query columns do not match " + va.length() + " v_a entries");
@@ -82,7 +94,7 @@ final class OneQueryAttention {
         float[] v = new float[da];
         DirectBuffers.floats(va).get(0, v);
         float[] h = new float[da];
-        return attend(projectedQueries, projectedKeys, values, 1, mask, 1, (q, k, s) -> {
+        return attend(projectedQueries, projectedKeys, values, 1, mask, 1, weights, (q, k, s) -> {
             for (int j = 0, at = s * da; j < da; j++, at++) {
                 h[j] = q[j] + k[at];
             }
@@ -103,7 +115,7 @@ final class OneQueryAttention {
 
     /** The shared loop of {@link #context} and {@link #concatContext}: scores, masked softmax, weighted values. */
     private static INDArray attend(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
-                                   int rowsPerMaskRow, Score score) {
+                                   int rowsPerMaskRow, INDArray weights, Score score) {
         int rows = (int) queries.size(0);
         int d = (int) queries.size(1);
         int blocks = rows / queriesPerBlock;
@@ -119,6 +131,11 @@ final class OneQueryAttention {
         FloatBuffer vs = DirectBuffers.floats(values);
         FloatBuffer os = DirectBuffers.floats(out);
         FloatBuffer visible = mask == null ? null : DirectBuffers.floats(mask);
+        if (weights != null && (!dense(weights) || weights.length() != (long) rows * t)) {
+            throw new IllegalArgumentException("weights must be a dense float [" + rows + ", " + t + "] array");
+        }
+        FloatBuffer ws = weights == null ? null : DirectBuffers.floats(weights);
+        float[] a = weights == null ? null : new float[t];
         // Rows and blocks are copied into Java arrays in bulk: the loops then read arrays, which the JIT compiles
         // to tighter code than element-by-element buffer reads.
         float[] q = new float[d];
@@ -149,8 +166,11 @@ final class OneQueryAttention {
                 e[s] = score.of(q, k, s);
                 max = Math.max(max, e[s]);
             }
-            weightedValues(e, max, t, v, dv, c, o);
+            weightedValues(e, max, t, v, dv, c, o, a);
             os.put(r * dv, o, 0, dv);
+            if (ws != null) {
+                ws.put(r * t, a, 0, t);
+            }
         }
         return out;
     }
@@ -159,8 +179,9 @@ final class OneQueryAttention {
      * o = Σ_s a_s v_s / Σ_s a_s with a_s = exp(e_s − max), skipping masked keys (e_s NaN); 0 when every key is masked.
      *
      * @param c scratch, dv doubles
+     * @param w null, or t floats to receive the weights a_s / Σ a (0 for masked keys)
      */
-    private static void weightedValues(double[] e, double max, int t, float[] v, int dv, double[] c, float[] o) {
+    private static void weightedValues(double[] e, double max, int t, float[] v, int dv, double[] c, float[] o, float[] w) {
         double sum = 0;
         Arrays.fill(c, 0);
         for (int s = 0; s < t; s++) {
@@ -175,6 +196,11 @@ final class OneQueryAttention {
         }
         for (int j = 0; j < dv; j++) {
             o[j] = sum == 0 ? 0f : (float) (c[j] / sum);
+        }
+        if (w != null) {
+            for (int s = 0; s < t; s++) {
+                w[s] = Double.isNaN(e[s]) || sum == 0 ? 0f : (float) (Math.exp(e[s] - max) / sum);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import org.attentionzoo.models.RnnAttention;
 import org.attentionzoo.util.DirectBuffers;
 import org.attentionzoo.util.DirectMatmul;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -79,21 +80,34 @@ final class SourceAttention {
      * @return the context vectors c [rows, dEnc]
      */
     INDArray context(INDArray query, RowState sources) {
+        return attend(query, sources).context();
+    }
+
+    /** A step's context vectors c [rows, dEnc] and the weights a [rows, tSrc] that made them. */
+    record Attended(INDArray context, INDArray weights) {
+    }
+
+    /**
+     * {@link #context} and its weights a (0 at padding), the alignment of this step.
+     *
+     * @param query   one query per row, [rows, dQ]
+     * @param sources the rows' sentences of the encoded state
+     */
+    Attended attend(INDArray query, RowState sources) {
         long rows = query.size(0);
-        if (dotProduct && OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), sources.get(KEYS),
-                sources.get(SOURCE_MASK))) {
-            return OneQueryAttention.context(query, sources.get(PREPARED_KEYS), sources.get(KEYS), 1, sources.get(SOURCE_MASK),
-                    1, 1.0);
-        }
-        if (concat && DirectBuffers.contiguous(params.get(ConcatScore.V_A))
-                && OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), sources.get(KEYS), sources.get(SOURCE_MASK))) {
-            INDArray projected = DirectMatmul.mmul(query, params.get(ConcatScore.W_Q));                  // q W_q [rows, dA]
-            return OneQueryAttention.concatContext(projected, sources.get(PREPARED_KEYS), params.get(ConcatScore.V_A),
-                    sources.get(KEYS), sources.get(SOURCE_MASK));
+        INDArray keys = sources.get(KEYS);
+        boolean fast = OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), keys, sources.get(SOURCE_MASK));
+        if (fast && (dotProduct || concat && DirectBuffers.contiguous(params.get(ConcatScore.V_A)))) {
+            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, keys.size(1)}, 'c');
+            INDArray c = dotProduct
+                    ? OneQueryAttention.context(query, sources.get(PREPARED_KEYS), keys, 1, sources.get(SOURCE_MASK), 1, 1.0, a)
+                    : OneQueryAttention.concatContext(DirectMatmul.mmul(query, params.get(ConcatScore.W_Q)),  // q W_q [rows, dA]
+                    sources.get(PREPARED_KEYS), params.get(ConcatScore.V_A), keys, sources.get(SOURCE_MASK), a);
+            return new Attended(c, a);
         }
         INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
         INDArray a = MaskedSoftmax.apply(e, sources.get(SOURCE_MASK));                                          // [rows, 1, tSrc]
-        INDArray keys = sources.get(KEYS);
-        return Nd4j.matmul(a, keys).reshape('c', rows, keys.size(2));                                          // [rows, dEnc]
+        INDArray c = Nd4j.matmul(a, keys).reshape('c', rows, keys.size(2));                                     // [rows, dEnc]
+        return new Attended(c, a.reshape('c', rows, keys.size(1)));
     }
 }

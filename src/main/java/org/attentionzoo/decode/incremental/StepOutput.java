@@ -12,8 +12,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param scores     [rows, targetVocab]: logits, or log-probabilities when {@code normalised}
  * @param state      the decoder state after the fed tokens, same rows
  * @param normalised whether {@code scores} are log-probabilities already
+ * @param attention  the weights a [rows, tSrc] of the step's attention over the source (the model's alignment
+ *                   vertex), 0 at padding; null when the decoder does not report them
  */
-public record StepOutput(INDArray scores, RowState state, boolean normalised) {
+public record StepOutput(INDArray scores, RowState state, boolean normalised, INDArray attention) {
+
+    /** A step's scores and state, without attention weights. */
+    public StepOutput(INDArray scores, RowState state, boolean normalised) {
+        this(scores, state, normalised, null);
+    }
 
     /** A step's log-probabilities and state. */
     public StepOutput(INDArray logProbs, RowState state) {
@@ -23,6 +30,11 @@ public record StepOutput(INDArray scores, RowState state, boolean normalised) {
     /** A step's logits (the output layer's pre-softmax values) and state. */
     public static StepOutput ofLogits(INDArray logits, RowState state) {
         return new StepOutput(logits, state, false);
+    }
+
+    /** This output with the attention weights over the source the step used, [rows, tSrc] (0 at padding). */
+    public StepOutput withAttention(INDArray weights) {
+        return new StepOutput(scores, state, normalised, weights);
     }
 
     /**
