@@ -34,6 +34,7 @@ class ArchitectureTest {
             Map.entry("optim", 1), Map.entry("viz", 1), Map.entry("", 1),
             Map.entry("layers", 2), Map.entry("layers.attention", 3), Map.entry("layers.transformer", 4),
             Map.entry("models", 5),
+            Map.entry("decode.step", 5),
             Map.entry("io", 6), Map.entry("decode.incremental", 6), Map.entry("decode", 7),
             Map.entry("train", 8),
             Map.entry("cli", 9), Map.entry("examples", 9));

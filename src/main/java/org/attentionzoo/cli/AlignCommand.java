@@ -37,7 +37,7 @@ final class AlignCommand implements Callable<Integer> {
         if (out != null && !name.endsWith(".png") && !name.endsWith(".html")) {
             throw new IllegalArgumentException(out + ": the output must end in .png or .html");
         }
-        TranslationModel m = ModelArchive.load(model);
+        TranslationModel m = ModelArchive.load(model, false);
         if (m.alignmentVertex() == null) {
             throw new IllegalArgumentException(model + ": a " + m.card().family().name().toLowerCase(Locale.ROOT)
                     + " model has no attention, so no alignment to draw");

@@ -43,7 +43,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TranslationModel m = ModelArchive.load(model);
+        TranslationModel m = ModelArchive.load(model, false);
         List<SentencePair> pairs = ParallelCorpus.read(test, false).pairs();
         List<Translation> hyps = new Translator(m, options.decoding()).translateAll(pairs.stream().map(SentencePair::source).toList());
         List<String> hypotheses = hyps.stream().map(Translation::text).toList();

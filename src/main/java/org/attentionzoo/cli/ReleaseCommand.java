@@ -31,7 +31,7 @@ final class ReleaseCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.isSameFile(model, out)) {
             throw new IllegalArgumentException(out + ": the output must not be the input model");
         }
-        TranslationModel m = ModelArchive.load(model);
+        TranslationModel m = ModelArchive.load(model, false);
         m.putProvenance(Map.of("released", "without optimizer state"));
         ModelArchive.save(m, out, Map.of(), false);
         System.out.printf(Locale.ROOT, "written %s: %.1f MB (from %.1f MB)%n", out, Files.size(out) / 1e6,

@@ -73,7 +73,7 @@ final class TranslateCommand implements Callable<Integer> {
             throw new NoSuchFileException(src + ": file not found");
         }
         long start = System.nanoTime();
-        TranslationModel m = ModelArchive.load(model);
+        TranslationModel m = ModelArchive.load(model, false);
         double loadSeconds = (System.nanoTime() - start) / 1e9;
         if (verbose) {
             System.err.printf(Locale.ROOT, "loaded %s (%s) in %.2f s%n", model, m.card().name(), loadSeconds);

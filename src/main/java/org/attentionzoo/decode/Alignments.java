@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.Batches;
 import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.layers.attention.AlignmentProbe;
 import org.attentionzoo.viz.Alignment;

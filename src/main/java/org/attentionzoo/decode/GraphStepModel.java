@@ -1,5 +1,7 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.Batches;
+import org.attentionzoo.decode.step.StepModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;

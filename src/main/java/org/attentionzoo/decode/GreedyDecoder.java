@@ -1,5 +1,7 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.TopTokens;
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.data.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 

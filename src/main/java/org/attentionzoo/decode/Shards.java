@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.util.Threads;
 
 import java.util.ArrayList;

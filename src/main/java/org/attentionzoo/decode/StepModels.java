@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.decode.incremental.AttentionDecoderSteps;
 import org.attentionzoo.decode.incremental.IncrementalStepModel;
 import org.attentionzoo.decode.incremental.LuongAttentionSteps;

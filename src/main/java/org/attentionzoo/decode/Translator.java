@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.util.Threads;
 import org.attentionzoo.viz.Alignment;

@@ -1,5 +1,7 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.Batches;
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.TinyModels;
 import org.attentionzoo.data.ReverseTask;
 import org.attentionzoo.data.SentencePair;

@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.StepModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

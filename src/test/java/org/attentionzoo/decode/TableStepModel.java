@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.data.Vocabulary;
 
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.TopTokens;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.TinyModels;
 import org.attentionzoo.data.ReverseTask;
 import org.attentionzoo.data.SentencePair;

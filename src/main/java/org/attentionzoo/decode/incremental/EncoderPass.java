@@ -1,7 +1,7 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.data.Vocabulary;
-import org.attentionzoo.decode.Batches;
+import org.attentionzoo.decode.step.Batches;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

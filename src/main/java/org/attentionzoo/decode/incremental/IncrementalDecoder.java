@@ -3,7 +3,7 @@ package org.attentionzoo.decode.incremental;
 /**
  * One model family's decoder, run one target step at a time from cached state: the encoder runs once
  * per sentence ({@link #encode}), and each step feeds one token to the state the previous step left.
- * {@link IncrementalStepModel} turns this into a {@link org.attentionzoo.decode.StepModel}, so greedy
+ * {@link IncrementalStepModel} turns this into a {@link org.attentionzoo.decode.step.StepModel}, so greedy
  * decoding and beam search use it unchanged.
  *
  * <p>An implementation computes exactly what the model's training graph computes at the last position

@@ -1,7 +1,7 @@
 package org.attentionzoo.decode.incremental;
 
-import org.attentionzoo.decode.StepModel;
-import org.attentionzoo.decode.TopTokens;
+import org.attentionzoo.decode.step.StepModel;
+import org.attentionzoo.decode.step.TopTokens;
 import org.attentionzoo.util.DirectBuffers;
 import org.attentionzoo.util.SimdMath;
 import org.nd4j.linalg.api.buffer.DataBuffer;

@@ -5,7 +5,7 @@
  * org.attentionzoo.decode.incremental.IncrementalDecoder} per model family computes, in eager ND4J math
  * over the graph's own parameters, what the graph computes at the last position of a prefix;
  * {@link org.attentionzoo.decode.incremental.IncrementalStepModel} makes it a
- * {@link org.attentionzoo.decode.StepModel} for greedy decoding and beam search.
+ * {@link org.attentionzoo.decode.step.StepModel} for greedy decoding and beam search.
  *
  * <p>RNN families: {@link org.attentionzoo.decode.incremental.Seq2SeqSteps},
  * {@link org.attentionzoo.decode.incremental.LuongAttentionSteps} and

@@ -1,8 +1,8 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.data.Vocabulary;
-import org.attentionzoo.decode.StepModel;
-import org.attentionzoo.decode.TopTokens;
+import org.attentionzoo.decode.step.StepModel;
+import org.attentionzoo.decode.step.TopTokens;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.RnnAttention;
 import org.deeplearning4j.nn.graph.ComputationGraph;

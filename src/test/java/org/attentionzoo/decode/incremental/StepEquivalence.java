@@ -6,7 +6,7 @@ import org.attentionzoo.decode.GraphStepModel;
 import org.attentionzoo.decode.GreedyDecoder;
 import org.attentionzoo.decode.Hypothesis;
 import org.attentionzoo.decode.LengthLimit;
-import org.attentionzoo.decode.StepModel;
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.models.GraphNames;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.Zoo;

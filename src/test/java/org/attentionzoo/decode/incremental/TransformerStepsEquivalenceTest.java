@@ -2,7 +2,7 @@ package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.decode.GraphStepModel;
-import org.attentionzoo.decode.StepModel;
+import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.Zoo;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -1,4 +1,4 @@
-package org.attentionzoo.decode;
+package org.attentionzoo.decode.step;
 
 /**
  * What every decoder needs from a model: the next-token distribution log p(y_t | y_&lt;t, x) for a

@@ -1,4 +1,4 @@
-package org.attentionzoo.decode;
+package org.attentionzoo.decode.step;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

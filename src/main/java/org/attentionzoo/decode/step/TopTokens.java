@@ -1,4 +1,4 @@
-package org.attentionzoo.decode;
+package org.attentionzoo.decode.step;
 
 import java.util.Arrays;
 
