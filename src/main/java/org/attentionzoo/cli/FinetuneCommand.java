@@ -1,6 +1,7 @@
 package org.attentionzoo.cli;
 
 import org.attentionzoo.data.ParallelCorpus;
+import org.attentionzoo.data.Placeholders;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
@@ -61,7 +62,10 @@ final class FinetuneCommand implements Callable<Integer> {
         if (corpus.skippedLines() > 0) {
             System.err.printf("%s: skipped %d malformed lines%n", train, corpus.skippedLines());
         }
-        List<SentencePair> pairs = corpus.pairs();
+        List<SentencePair> rawPairs = corpus.pairs();
+        // A model trained with masked placeholders learns from masked text (Translator masks dev sources itself).
+        List<SentencePair> pairs = loaded.masksPlaceholders()
+                ? rawPairs.stream().map(Placeholders::mask).toList() : rawPairs;
         List<SentencePair> devPairs = o.dev == null ? null : ParallelCorpus.read(o.dev, o.skipBadLines).pairs();
         VocabularyExtension.UnkRates unk = VocabularyExtension.unkRates(loaded, pairs);
         System.out.printf(Locale.ROOT, "%s under the vocabularies of %s: UNK rate source %.2f%%, target %.2f%%%n",
@@ -76,7 +80,7 @@ final class FinetuneCommand implements Callable<Integer> {
 
         String parentSha = sha256(from);
         Map<String, String> parent = m.provenance();
-        Map<String, String> provenance = new LinkedHashMap<>(Provenance.corpus(train.toString(), pairs));
+        Map<String, String> provenance = new LinkedHashMap<>(Provenance.corpus(train.toString(), rawPairs));
         provenance.put("parentModel", from.toString());
         provenance.put("parentSha256", parentSha);
         for (String key : List.of("corpus", "corpusSha256", "trainingSteps")) {

@@ -1,6 +1,7 @@
 package org.attentionzoo.cli;
 
 import org.attentionzoo.data.ParallelCorpus;
+import org.attentionzoo.data.Placeholders;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.Task;
 import org.attentionzoo.data.Tasks;
@@ -69,6 +70,12 @@ final class TrainCommand implements Callable<Integer> {
             + " sides; for languages that share a script. Both tokenizers must then be the same bpe specification.")
     boolean jointBpe;
 
+    @Option(names = "--mask-placeholders", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Replace what software messages copy verbatim (printf and brace placeholders, --options,"
+                    + " URLs, paths) by placeholder symbols while training and translating, and put it back in the"
+                    + " output; for files, on unless --no-mask-placeholders (default ${DEFAULT-VALUE}).")
+    boolean maskPlaceholders;
+
     @Option(names = "--task-size", defaultValue = "20000", description = "Pairs to generate for --task (default ${DEFAULT-VALUE}).")
     int taskSize;
 
@@ -82,6 +89,8 @@ final class TrainCommand implements Callable<Integer> {
         Tokenizer src;
         Tokenizer tgt;
         String corpus;
+        boolean masked = false;
+        List<SentencePair> rawPairs = null;
         if (source.task != null) {
             Task task = Tasks.forName(source.task);
             trainPairs = task.generate(taskSize, o.seed);
@@ -94,6 +103,11 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             ParallelCorpus corpusFile = ParallelCorpus.read(source.train, o.skipBadLines);
             trainPairs = corpusFile.pairs();
+            rawPairs = trainPairs;
+            masked = maskPlaceholders;
+            if (masked) {
+                trainPairs = trainPairs.stream().map(Placeholders::mask).toList();
+            }
             if (corpusFile.skippedLines() > 0) {
                 System.err.printf("%s: skipped %d malformed lines%n", source.train, corpusFile.skippedLines());
             }
@@ -121,8 +135,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Vocabulary srcVocab = TrainingData.sourceVocabulary(trainPairs, src, minFreq, maxVocab);
         Vocabulary tgtVocab = TrainingData.targetVocabulary(trainPairs, tgt, minFreq, maxVocab);
-        TranslationModel m = TranslationModel.create(card, srcVocab, tgtVocab, src, tgt);
-        TrainingRun.trainAndSave(m, trainPairs, devPairs, o, Provenance.corpus(corpus, trainPairs), Map.of());
+        TranslationModel m = TranslationModel.create(card, srcVocab, tgtVocab, src, tgt).withPlaceholders(masked);
+        TrainingRun.trainAndSave(m, trainPairs, devPairs, o, Provenance.corpus(corpus, rawPairs == null ? trainPairs : rawPairs), Map.of());
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package org.attentionzoo.decode;
 
+import org.attentionzoo.data.Placeholders;
 import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.util.Threads;
@@ -168,7 +169,7 @@ public final class Translator {
         List<Integer> nonEmpty = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
-            int[] sentence = model.sourceVocab().encode(model.sourceTokenizer().tokenize(chunk.get(i)));
+            int[] sentence = model.sourceVocab().encode(model.sourceTokenizer().tokenize(modelText(chunk.get(i))));
             if (decoding.maxSourceLength() > 0 && sentence.length > decoding.maxSourceLength()) {
                 throw new SourceTooLongException(offset + i, sentence.length, decoding.maxSourceLength());
             }
@@ -212,7 +213,7 @@ public final class Translator {
         int row = 0;
         for (int k = 0; k < encoded.positions().size(); k++) {
             String source = chunk.get(encoded.positions().get(k));
-            List<String> sourceTokens = model.sourceTokenizer().tokenize(source);
+            List<String> sourceTokens = model.sourceTokenizer().tokenize(modelText(source));
             List<Translation> nBest = new ArrayList<>();
             for (Hypothesis h : decoded.get(k)) {
                 if (alignmentVertex != null && kept(h)) {
@@ -260,7 +261,7 @@ public final class Translator {
             tokens = UnkReplacement.apply(tokens, sourceTokens, alignment);
             alignment = alignmentOf.apply(tokens);
         }
-        return new Translation(source, model.targetTokenizer().detokenize(tokens), tokens, alignment, h.logProb(), h.score());
+        return new Translation(source, readable(source, tokens), tokens, alignment, h.logProb(), h.score());
     }
 
     /** A translation whose alignment, if the model has attention, is computed when first asked for. */
@@ -269,7 +270,18 @@ public final class Translator {
         Supplier<Alignment> alignment = alignmentVertex == null ? () -> null
                 : () -> Alignments.of(Alignments.weights(model.graph(), alignmentVertex, new int[][]{sourceIds},
                 new int[][]{h.tokens()}), 0, sourceTokens, tokens);
-        return Translation.lazy(source, model.targetTokenizer().detokenize(tokens), tokens, h.logProb(), h.score(), alignment);
+        return Translation.lazy(source, readable(source, tokens), tokens, h.logProb(), h.score(), alignment);
+    }
+
+    /** The text the model reads for a source: with its placeholders masked if the model was trained so. */
+    private String modelText(String source) {
+        return model.masksPlaceholders() ? Placeholders.mask(source).text() : source;
+    }
+
+    /** The output tokens as text, with the source's placeholders put back if the model masks them. */
+    private String readable(String source, List<String> tokens) {
+        String text = model.targetTokenizer().detokenize(tokens);
+        return model.masksPlaceholders() ? Placeholders.unmask(text, Placeholders.spans(source)) : text;
     }
 
     /** A source longer than {@link Decoding#maxSourceLength}; {@link #index()} is its position in the call's list. */

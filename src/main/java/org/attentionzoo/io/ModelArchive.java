@@ -39,7 +39,8 @@ import java.util.zip.ZipOutputStream;
  * <pre>
  * format.json         {"format": "attention-zoo-model", "formatVersion": 1}
  * card.json           the model card that built the graph
- * preprocessing.json  source and target tokenizer names; for a "bpe" side also the entry holding its merges
+ * preprocessing.json  source and target tokenizer names; for a "bpe" side also the entry holding its merges;
+ *                     {@code "placeholders": "masked"} for a model trained with {@link org.attentionzoo.data.Placeholders}
  * source.bpe          only if the source tokenizer is BPE: its merge file ({@link BpeTokenizer#write})
  * target.bpe          only if the target tokenizer is BPE
  * source.vocab        source vocabulary, one token per line (UTF-8)
@@ -142,6 +143,9 @@ public final class ModelArchive {
                 if (model.targetTokenizer() instanceof BpeTokenizer) {
                     prep.put("targetBpeMerges", TARGET_BPE);
                 }
+                if (model.masksPlaceholders()) {
+                    prep.put("placeholders", "masked");
+                }
                 put(zip, PREPROCESSING, JSON.writeValueAsString(prep));
                 if (model.sourceTokenizer() instanceof BpeTokenizer bpe) {
                     put(zip, SOURCE_BPE, bpeText(bpe));
@@ -227,7 +231,7 @@ public final class ModelArchive {
             ComputationGraph graph = graph(zip, file, card, sourceVocab, targetVocab, withUpdater, maxParameters);
             try {
                 return new TranslationModel(card, graph, sourceVocab, targetVocab,
-                        sourceTokenizer, targetTokenizer, provenance);
+                        sourceTokenizer, targetTokenizer, provenance, "masked".equals(prep.get("placeholders")));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }

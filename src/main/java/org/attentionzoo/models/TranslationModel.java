@@ -1,6 +1,7 @@
 package org.attentionzoo.models;
 
 import org.attentionzoo.data.BpeTokenizer;
+import org.attentionzoo.data.Placeholders;
 import org.attentionzoo.data.Tokenizer;
 import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.layers.attention.AlignmentVertex;
@@ -25,9 +26,21 @@ public final class TranslationModel {
     private final Tokenizer sourceTokenizer;
     private final Tokenizer targetTokenizer;
     private final Map<String, String> provenance;
+    private final boolean placeholders;
 
     public TranslationModel(ModelCard card, ComputationGraph graph, Vocabulary sourceVocab, Vocabulary targetVocab,
                             Tokenizer sourceTokenizer, Tokenizer targetTokenizer, Map<String, String> provenance) {
+        this(card, graph, sourceVocab, targetVocab, sourceTokenizer, targetTokenizer, provenance, false);
+    }
+
+    /**
+     * @param placeholders whether the model was trained on text with its placeholders masked
+     *                     ({@link Placeholders}), so that sources are masked before translation and outputs unmasked
+     */
+    public TranslationModel(ModelCard card, ComputationGraph graph, Vocabulary sourceVocab, Vocabulary targetVocab,
+                            Tokenizer sourceTokenizer, Tokenizer targetTokenizer, Map<String, String> provenance,
+                            boolean placeholders) {
+        this.placeholders = placeholders;
         this.card = Objects.requireNonNull(card, "card");
         this.graph = Objects.requireNonNull(graph, "graph");
         this.sourceVocab = Objects.requireNonNull(sourceVocab, "sourceVocab");
@@ -54,6 +67,12 @@ public final class TranslationModel {
     }
 
     public ModelCard card() { return card; }
+    /** Whether sources are masked ({@link Placeholders}) before translation and outputs unmasked after. */
+    public boolean masksPlaceholders() { return placeholders; }
+    /** This model (sharing its graph) with placeholder masking on or off. */
+    public TranslationModel withPlaceholders(boolean on) {
+        return new TranslationModel(card, graph, sourceVocab, targetVocab, sourceTokenizer, targetTokenizer, provenance, on);
+    }
     public ComputationGraph graph() { return graph; }
     public Vocabulary sourceVocab() { return sourceVocab; }
     public Vocabulary targetVocab() { return targetVocab; }

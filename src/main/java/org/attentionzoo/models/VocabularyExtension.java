@@ -82,7 +82,7 @@ public final class VocabularyExtension {
         checkExtends(model.targetVocab(), targetVocab, "target");
         ComputationGraph graph = extendGraph(model.graph(), model.card(), sourceVocab.size(), targetVocab.size());
         TranslationModel extended = new TranslationModel(model.card(), graph, sourceVocab, targetVocab,
-                model.sourceTokenizer(), model.targetTokenizer(), model.provenance());
+                model.sourceTokenizer(), model.targetTokenizer(), model.provenance(), model.masksPlaceholders());
         extended.putProvenance(Map.of("vocabularyExtension", "source " + model.sourceVocab().size() + " -> "
                 + sourceVocab.size() + ", target " + model.targetVocab().size() + " -> " + targetVocab.size()));
         return extended;

@@ -248,7 +248,7 @@ public final class Trainer {
             Map<String, String> p = new LinkedHashMap<>(provenance);
             p.putAll(Provenance.training(summary));
             ModelArchive.save(new TranslationModel(kept.card(), kept.graph(), kept.sourceVocab(), kept.targetVocab(),
-                    kept.sourceTokenizer(), kept.targetTokenizer(), p), folder.model());
+                    kept.sourceTokenizer(), kept.targetTokenizer(), p, kept.masksPlaceholders()), folder.model());
         }
         return summary;
     }

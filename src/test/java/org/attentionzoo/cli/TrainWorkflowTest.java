@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.attentionzoo.data.BpeTokenizer;
+import org.attentionzoo.data.Placeholders;
+import org.attentionzoo.decode.Translation;
+import org.attentionzoo.decode.Translator;
 import org.attentionzoo.data.Vocabulary;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -24,6 +27,7 @@ import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code train} with dev evaluation, checkpoints and resumption, and {@code finetune}, from the command line. */
@@ -133,6 +137,32 @@ class TrainWorkflowTest {
                 dir.resolve("bad").toString(), "--steps", "2", "--joint-bpe", "--target-tokenizer", "words");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--joint-bpe needs the same bpe tokenizer on both sides"), r.err());
+    }
+
+    @Test
+    void placeholdersAreMaskedByDefaultAndTheSettingTravelsWithTheModel() throws Exception {
+        Path corpus = dir.resolve("ph.tsv");
+        Files.writeString(corpus, "open %s now\touvrir %s maintenant\n".repeat(20)
+                + "use --depth here\tutilisez --depth ici\n".repeat(20));
+        Path out = dir.resolve("ph");
+        CliRun r = CliRun.run("", "train", "--model", card.toString(), "--train", corpus.toString(), "--out",
+                out.toString(), "--steps", "2", "--batch", "16");
+        assertEquals(0, r.code(), r.err());
+        TranslationModel m = ModelArchive.load(out.resolve("model.zip"));
+        assertTrue(m.masksPlaceholders());
+        // The placeholders are single symbols in the vocabulary; the spelled-out option never is.
+        assertTrue(m.sourceVocab().contains(String.valueOf(Placeholders.FIRST)), m.sourceVocab().tokens().toString());
+        assertTrue(m.targetVocab().contains(String.valueOf(Placeholders.FIRST)));
+        assertFalse(m.sourceVocab().contains("depth"), m.sourceVocab().tokens().toString());
+        for (Translation t : new Translator(m).translateAll(List.of("open %s now", "use --depth here"))) {
+            assertTrue(t.text().chars().noneMatch(c -> c >= Placeholders.FIRST && c < Placeholders.FIRST + Placeholders.MAX),
+                    "symbols never reach the output: " + t.text());
+        }
+        Path plain = dir.resolve("plain");
+        r = CliRun.run("", "train", "--model", card.toString(), "--train", corpus.toString(), "--out",
+                plain.toString(), "--steps", "2", "--batch", "16", "--no-mask-placeholders");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(ModelArchive.load(plain.resolve("model.zip")).masksPlaceholders());
     }
 
     @Test
