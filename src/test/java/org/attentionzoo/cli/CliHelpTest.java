@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliHelpTest {
 
     /** Every command the jar has; a new command must be added here (the first assertion says so). */
-    private static final Set<String> COMMANDS = Set.of("zoo", "train", "finetune", "translate", "evaluate", "bleu", "chrf", "align");
+    private static final Set<String> COMMANDS = Set.of("zoo", "train", "finetune", "translate", "evaluate", "bleu", "chrf", "align",
+            "release");
 
     @Test
     void everyCommandPrintsItsHelpAndExitsZero() {
