@@ -258,7 +258,9 @@ public final class Trainer {
      * BLEU and higher chrF: on short sentences BLEU is often 0 for a long time); counts patience.
      */
     private DevSet.Score evaluate(TrainingState st, RunFolder folder) throws IOException {
+        long started = System.nanoTime();
         DevSet.Score score = dev.score(model);
+        double seconds = (System.nanoTime() - started) / 1e9;
         st.lastEvalStep = st.step;
         if (Double.isNaN(st.bestBleu) || score.bleu() > st.bestBleu
                 || (score.bleu() == st.bestBleu && score.chrf() > st.bestChrf)) {
@@ -272,8 +274,8 @@ public final class Trainer {
         } else {
             st.evalsWithoutImprovement++;
         }
-        progress.message(String.format(Locale.ROOT, "step %d: dev BLEU %.2f, chrF %.2f (%d sentences)%s", st.step,
-                score.bleu(), score.chrf(), dev.size(), st.bestStep == st.step ? ", best so far"
+        progress.message(String.format(Locale.ROOT, "step %d: dev BLEU %.2f, chrF %.2f (%d sentences in %.1f s)%s",
+                st.step, score.bleu(), score.chrf(), dev.size(), seconds, st.bestStep == st.step ? ", best so far"
                         : ", best " + String.format(Locale.ROOT, "%.2f", st.bestBleu) + " at step " + st.bestStep));
         if (patience > 0 && st.evalsWithoutImprovement >= patience) {
             st.stoppedEarly = true;

@@ -111,7 +111,7 @@ final class StepMath {
 
     /**
      * The feed-forward non-linearity: max(0, x), or libnd4j's {@code gelu} op, the very op SameDiff's
-     * {@code sd.nn().gelu} runs (its tanh approximation).
+     * {@code sd.nn().gelu} runs (the sigmoid approximation x·σ(1.702x), not the tanh form: GeluFormTest).
      */
     static INDArray activate(INDArray x, FeedForwardActivation activation) {
         return switch (activation) {

@@ -7,7 +7,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 public enum FeedForwardActivation {
     /** max(0, x), as in Vaswani et al. (2017), eq. 2. */
     RELU,
-    /** GELU (Hendrycks and Gimpel 2016), SameDiff's {@code gelu} op (tanh approximation in libnd4j). */
+    /** GELU (Hendrycks and Gimpel 2016) as libnd4j computes it: the sigmoid approximation x·σ(1.702x) (GeluFormTest). */
     GELU;
 
     SDVariable apply(SameDiff sd, SDVariable x) {
