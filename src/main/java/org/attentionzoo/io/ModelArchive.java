@@ -15,10 +15,14 @@ import org.nd4j.shade.jackson.core.type.TypeReference;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.io.StringWriter;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +30,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -198,8 +208,9 @@ public final class ModelArchive {
      * Loads a model saved by {@link #save}, treating the file as untrusted: nothing in it is handed to Java
      * deserialization, every part is read through a byte count capped by what it may hold (text parts at
      * most {@link #MAX_LIST_BYTES}, graph.zip at most what the card and vocabularies imply, see
-     * {@link GraphReader}), nothing is copied to a temporary file, and the card, vocabularies and graph
-     * must describe the same network (vertex names, inputs, kinds and parameter counts).
+     * {@link GraphReader}), nothing is copied to a temporary file, no entry name may appear twice, and the
+     * card, vocabularies and graph must describe the same network (vertex names, inputs, kinds and parameter
+     * counts).
      *
      * @param maxParameters the largest model accepted: card.json and the vocabularies imply a parameter
      *                      count before graph.zip is read, and a larger one is refused
@@ -210,33 +221,122 @@ public final class ModelArchive {
             throw new IOException(file + ": model file not found");
         }
         try (ZipFile zip = open(file)) {
-            Map<String, Object> format = json(text(zip, file, FORMAT), file, FORMAT, new TypeReference<Map<String, Object>>() { });
+            return read(new FileParts(zip, file.toString()), withUpdater, maxParameters);
+        }
+    }
+
+    /** As {@link #load(InputStream, String, boolean)}, with the optimiser state. */
+    public static TranslationModel load(InputStream in, String name) throws IOException {
+        return load(in, name, true, DEFAULT_MAX_PARAMETERS);
+    }
+
+    /**
+     * Loads a model saved by {@link #save} from a stream of its zip (a model shipped inside an application,
+     * one received over a network), with the validation, limits and messages of {@link #load(Path)}: each
+     * message names {@code name} where it would name the file.
+     */
+    public static TranslationModel load(InputStream in, String name, boolean withUpdater) throws IOException {
+        return load(in, name, withUpdater, DEFAULT_MAX_PARAMETERS);
+    }
+
+    /**
+     * As {@link #load(Path, boolean, long)}, reading the zip once from {@code in} (which is read to the end
+     * of the zip and not closed). The text parts are held in memory, each read through the byte count
+     * its name allows; graph.zip is streamed into {@link GraphReader} under the limit the card and
+     * vocabularies imply, so it must come after card.json, preprocessing.json, the merge lists and
+     * vocabularies and provenance.json, as {@link #save} writes it: a stream that gives graph.zip (or
+     * any part it needs) earlier is refused, since nothing bounds it yet.
+     *
+     * @param name the model's name in messages (where a path would be), such as {@code classpath:model.zip}
+     * @throws IOException one line naming {@code name} (and its part) and what is wrong
+     */
+    public static TranslationModel load(InputStream in, String name, boolean withUpdater, long maxParameters)
+            throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(name, "name");
+        StreamParts parts;
+        try {
+            parts = new StreamParts(in, name);
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            throw m.startsWith(name) ? e : new IOException(name + ": cannot be read (" + m + ")", e);
+        }
+        return read(parts, withUpdater, maxParameters);
+    }
+
+    /**
+     * As {@link #loadResource(String, ClassLoader, boolean)} with the calling thread's context class loader
+     * (or, if it has none, the one that loaded attention-zoo).
+     */
+    public static TranslationModel loadResource(String resource, boolean withUpdater) throws IOException {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loadResource(resource, loader != null ? loader : ModelArchive.class.getClassLoader(), withUpdater);
+    }
+
+    /**
+     * Loads a model shipped as a class-path resource (inside an application jar, say) through
+     * {@link #load(InputStream, String, boolean)}; its messages name it {@code classpath:<resource>}.
+     *
+     * @param resource as {@link ClassLoader#getResource} takes it ({@code models/en-fr.zip}); one leading
+     *                 {@code /} is ignored
+     * @throws IOException {@code classpath:<resource>: model resource not found} when {@code loader} has no
+     *                     such resource, else as {@link #load(InputStream, String, boolean)}
+     */
+    public static TranslationModel loadResource(String resource, ClassLoader loader, boolean withUpdater)
+            throws IOException {
+        String name = "classpath:" + resource;
+        String path = resource.startsWith("/") ? resource.substring(1) : resource;
+        try (InputStream in = loader.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException(name + ": model resource not found");
+            }
+            return load(in, name, withUpdater, DEFAULT_MAX_PARAMETERS);
+        }
+    }
+
+    /**
+     * The one reading routine of every {@code load}: the parts in a fixed order (format, card,
+     * preprocessing, merge lists, vocabularies, provenance, graph), each checked before the next is read.
+     */
+    private static TranslationModel read(Parts parts, boolean withUpdater, long maxParameters) throws IOException {
+        String where = parts.where();
+        try {
+            Map<String, Object> format = json(text(parts, FORMAT), where, FORMAT, new TypeReference<Map<String, Object>>() { });
             if (!FORMAT_NAME.equals(format.get("format"))) {
-                throw new IOException(file + ": not an attention-zoo model (format.json says " + format.get("format") + ")");
+                throw new IOException(where + ": not an attention-zoo model (format.json says " + format.get("format") + ")");
             }
             Object version = format.get("formatVersion");
             if (!(version instanceof Number) || ((Number) version).intValue() != FORMAT_VERSION) {
-                throw new IOException(file + ": model format version " + version + " cannot be read by this version"
+                throw new IOException(where + ": model format version " + version + " cannot be read by this version"
                         + " of attention-zoo, which reads version " + FORMAT_VERSION);
             }
-            ModelCard card = ModelCard.fromJson(text(zip, file, CARD), file + "!/" + CARD);
-            Map<String, String> prep = json(text(zip, file, PREPROCESSING), file, PREPROCESSING, new TypeReference<Map<String, String>>() { });
-            Tokenizer sourceTokenizer = tokenizer(zip, file, prep, "source", SOURCE_BPE);
-            Tokenizer targetTokenizer = tokenizer(zip, file, prep, "target", TARGET_BPE);
-            Vocabulary sourceVocab = Vocabulary.read(new java.io.StringReader(text(zip, file, SOURCE_VOCAB)),
-                    file + "!/" + SOURCE_VOCAB);
-            Vocabulary targetVocab = Vocabulary.read(new java.io.StringReader(text(zip, file, TARGET_VOCAB)),
-                    file + "!/" + TARGET_VOCAB);
-            Map<String, String> provenance = json(text(zip, file, PROVENANCE), file, PROVENANCE, new TypeReference<Map<String, String>>() { });
-            ComputationGraph graph = graph(zip, file, card, sourceVocab, targetVocab, withUpdater, maxParameters);
+            ModelCard card = ModelCard.fromJson(text(parts, CARD), where + "!/" + CARD);
+            Map<String, String> prep = json(text(parts, PREPROCESSING), where, PREPROCESSING, new TypeReference<Map<String, String>>() { });
+            parts.expect(bpeEntry(prep, "source", SOURCE_BPE));
+            parts.expect(bpeEntry(prep, "target", TARGET_BPE));
+            Tokenizer sourceTokenizer = tokenizer(parts, prep, "source", SOURCE_BPE);
+            Tokenizer targetTokenizer = tokenizer(parts, prep, "target", TARGET_BPE);
+            Vocabulary sourceVocab = Vocabulary.read(new java.io.StringReader(text(parts, SOURCE_VOCAB)),
+                    where + "!/" + SOURCE_VOCAB);
+            Vocabulary targetVocab = Vocabulary.read(new java.io.StringReader(text(parts, TARGET_VOCAB)),
+                    where + "!/" + TARGET_VOCAB);
+            Map<String, String> provenance = json(text(parts, PROVENANCE), where, PROVENANCE, new TypeReference<Map<String, String>>() { });
+            ComputationGraph graph = graph(parts, card, sourceVocab, targetVocab, withUpdater, maxParameters);
+            TranslationModel model;
             try {
-                return new TranslationModel(card, graph, sourceVocab, targetVocab,
+                model = new TranslationModel(card, graph, sourceVocab, targetVocab,
                         sourceTokenizer, targetTokenizer, provenance, "masked".equals(prep.get("placeholders")));
             } catch (IllegalArgumentException e) {
-                throw new IOException(file + ": " + e.getMessage(), e);
+                throw new IOException(where + ": " + e.getMessage(), e);
             }
+            parts.finish();
+            return model;
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
+        } catch (IOException e) {
+            // Such as a stream that fails to read, whose message names no model.
+            String m = String.valueOf(e.getMessage());
+            throw m.startsWith(where) ? e : new IOException(where + ": cannot be read (" + m + ")", e);
         }
     }
 
@@ -244,9 +344,10 @@ public final class ModelArchive {
      * Reads graph.zip once card.json and the vocabularies have said what it must hold: the vocabulary
      * sizes must match its embeddings and output, its structure the card's, its arrays the parameter count.
      */
-    private static ComputationGraph graph(ZipFile zip, Path file, ModelCard card, Vocabulary sourceVocab,
+    private static ComputationGraph graph(Parts parts, ModelCard card, Vocabulary sourceVocab,
                                           Vocabulary targetVocab, boolean withUpdater, long maxParameters)
             throws IOException {
+        String file = parts.where();
         String where = file + "!/" + GRAPH;
         ComputationGraphConfiguration expected;
         try {
@@ -260,8 +361,7 @@ public final class ModelArchive {
                     + " parameters, more than the %,d accepted; refused", file,
                     parameters < 0 ? "over 2^63" : String.format(Locale.ROOT, "%,d", parameters), maxParameters));
         }
-        ZipEntry entry = entry(zip, file, GRAPH, GraphReader.maxBytes(parameters));
-        try (InputStream in = new LimitedInput(zip.getInputStream(entry), GraphReader.maxBytes(parameters), where)) {
+        try (InputStream in = parts.open(GRAPH, GraphReader.maxBytes(parameters))) {
             return GraphReader.read(in, where, expected, withUpdater);
         } catch (ZipException e) {
             throw new IOException(where + ": corrupted (" + e.getMessage() + ")", e);
@@ -272,7 +372,7 @@ public final class ModelArchive {
         }
     }
 
-    private static <T> T json(String text, Path file, String name, TypeReference<T> type) throws IOException {
+    private static <T> T json(String text, String file, String name, TypeReference<T> type) throws IOException {
         try {
             return JSON.readValue(text, type);
         } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
@@ -280,22 +380,27 @@ public final class ModelArchive {
         }
     }
 
+    /** The entry holding a BPE side's merges, as preprocessing.json names it; null for another tokenizer. */
+    private static String bpeEntry(Map<String, String> prep, String side, String defaultEntry) {
+        return BpeTokenizer.NAME.equals(prep.get(side + "Tokenizer"))
+                ? prep.getOrDefault(side + "BpeMerges", defaultEntry) : null;
+    }
+
     /**
      * The tokenizer of one side: by name, or for {@code bpe} read from the entry that preprocessing.json names
      * ({@code <side>BpeMerges}, by default {@code <side>.bpe}).
      */
-    private static Tokenizer tokenizer(ZipFile zip, Path file, Map<String, String> prep, String side,
+    private static Tokenizer tokenizer(Parts parts, Map<String, String> prep, String side,
                                        String defaultEntry) throws IOException {
-        String name = prep.get(side + "Tokenizer");
-        if (!BpeTokenizer.NAME.equals(name)) {
+        String entry = bpeEntry(prep, side, defaultEntry);
+        if (entry == null) {
             try {
-                return Tokenizers.forName(name);
+                return Tokenizers.forName(prep.get(side + "Tokenizer"));
             } catch (IllegalArgumentException e) {
-                throw new IOException(file + "!/" + PREPROCESSING + ": " + side + " tokenizer: " + e.getMessage(), e);
+                throw new IOException(parts.where() + "!/" + PREPROCESSING + ": " + side + " tokenizer: " + e.getMessage(), e);
             }
         }
-        String entry = prep.getOrDefault(side + "BpeMerges", defaultEntry);
-        return BpeTokenizer.read(new java.io.StringReader(text(zip, file, entry)), file + "!/" + entry);
+        return BpeTokenizer.read(new java.io.StringReader(text(parts, entry)), parts.where() + "!/" + entry);
     }
 
     private static String bpeText(BpeTokenizer bpe) throws IOException {
@@ -319,50 +424,284 @@ public final class ModelArchive {
                 return Map.of();
             }
             try {
-                return JSON.readValue(text(zip, file, TRAINING_STATE), new TypeReference<LinkedHashMap<String, String>>() { });
+                return JSON.readValue(text(new FileParts(zip, file.toString()), TRAINING_STATE), new TypeReference<LinkedHashMap<String, String>>() { });
             } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
                 throw new IOException(file + "!/" + TRAINING_STATE + ": corrupted (" + e.getOriginalMessage() + ")", e);
             }
         }
     }
 
+    /** Opens a model file as a zip, refused when it is not one or an entry name appears twice. */
     private static ZipFile open(Path file) throws IOException {
+        ZipFile zip;
         try {
-            return new ZipFile(file.toFile());
+            zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new IOException(file + ": not a model file, or a corrupted one (not a readable zip: " + e.getMessage() + ")", e);
+            throw notAZip(file.toString(), e.getMessage(), e);
+        }
+        try {
+            Set<String> seen = new HashSet<>();
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                if (!seen.add(name)) {
+                    throw twice(file.toString(), name);
+                }
+            }
+            return zip;
+        } catch (IOException | RuntimeException e) {
+            zip.close();
+            throw e;
         }
     }
 
-    /** The entry {@code name}, refused when it is missing or declares more than {@code limit} bytes. */
-    private static ZipEntry entry(ZipFile zip, Path file, String name, long limit) throws IOException {
-        ZipEntry entry = zip.getEntry(name);
-        if (entry == null) {
-            throw new IOException(file + ": incomplete model file, \"" + name + "\" is missing");
-        }
-        if (entry.getSize() > limit) {
+    private static IOException notAZip(String where, String why, Exception cause) {
+        return new IOException(where + ": not a model file, or a corrupted one (not a readable zip: " + why + ")", cause);
+    }
+
+    private static IOException twice(String where, String name) {
+        return new IOException(where + "!/" + name + ": appears twice; refused");
+    }
+
+    private static IOException missing(String where, String name) {
+        return new IOException(where + ": incomplete model file, \"" + name + "\" is missing");
+    }
+
+    /** Refuses an entry whose header declares more than {@code limit} bytes (a negative size: not declared). */
+    private static void checkDeclared(String where, String name, long size, long limit) throws IOException {
+        if (size > limit) {
             throw new IOException(String.format(Locale.ROOT, "%s!/%s: declares %,d bytes, more than the %,d a model"
-                    + " part may have here; refused", file, name, entry.getSize(), limit));
+                    + " part may have here; refused", where, name, size, limit));
         }
-        return entry;
+    }
+
+    /** The byte count a text entry may inflate to: {@link #MAX_LIST_BYTES} for a vocabulary or merge list. */
+    private static long textLimit(String name) {
+        return name.endsWith(".vocab") || name.endsWith(".bpe") ? MAX_LIST_BYTES : MAX_SMALL_BYTES;
     }
 
     /**
      * A text entry's bytes, counted while inflating and refused past {@link #MAX_LIST_BYTES} for a
      * vocabulary or merge list, {@link #MAX_SMALL_BYTES} for the others.
      */
-    private static byte[] bytes(ZipFile zip, Path file, String name) throws IOException {
-        long limit = name.endsWith(".vocab") || name.endsWith(".bpe") ? MAX_LIST_BYTES : MAX_SMALL_BYTES;
-        ZipEntry entry = entry(zip, file, name, limit);
-        try (var in = new LimitedInput(zip.getInputStream(entry), limit, file + "!/" + name)) {
-            return in.readAllBytes();
+    private static String text(Parts parts, String name) throws IOException {
+        String at = parts.where() + "!/" + name;
+        try (InputStream in = parts.open(name, textLimit(name))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (ZipException e) {
-            throw new IOException(file + "!/" + name + ": corrupted (" + e.getMessage() + ")", e);
+            throw new IOException(at + ": corrupted (" + e.getMessage() + ")", e);
+        } catch (EOFException e) {
+            throw new IOException(at + ": truncated", e);
         }
     }
 
-    private static String text(ZipFile zip, Path file, String name) throws IOException {
-        return new String(bytes(zip, file, name), StandardCharsets.UTF_8);
+    /**
+     * Where {@link #read} finds a model's parts: a zip file, or a zip stream read once. Both refuse a
+     * missing part, one declaring or inflating past its limit, and an entry name that appears twice, with
+     * the same messages.
+     */
+    private interface Parts {
+
+        /** The model in messages: its path, or the name given with its stream. */
+        String where();
+
+        /**
+         * The entry {@code name}, counted while inflating and refused past {@code limit} bytes.
+         *
+         * @throws IOException {@code where: incomplete model file, "name" is missing} if there is none
+         */
+        InputStream open(String name, long limit) throws IOException;
+
+        /** {@code name} (if not null) will be opened after the parts already asked for. */
+        default void expect(String name) {
+        }
+
+        /** The model has been read; checks what is left. */
+        default void finish() throws IOException {
+        }
+    }
+
+    /** A model file's parts, read as asked for through the zip's central directory. */
+    private record FileParts(ZipFile zip, String where) implements Parts {
+
+        @Override
+        public InputStream open(String name, long limit) throws IOException {
+            ZipEntry entry = zip.getEntry(name);
+            if (entry == null) {
+                throw missing(where, name);
+            }
+            checkDeclared(where, name, entry.getSize(), limit);
+            return new LimitedInput(zip.getInputStream(entry), limit, where + "!/" + name);
+        }
+    }
+
+    /**
+     * A model's parts from a zip stream, read once in the stream's order: the text parts that {@link #read}
+     * may ask for are held in memory when the stream passes them (each read within {@link #textLimit}),
+     * others are skipped, and graph.zip is handed on unread, as the stream gives it, when it is asked for.
+     * A part the stream gave before anything asked for it and that was not held (graph.zip, a merge list
+     * named only by preprocessing.json) is refused when asked for: its limit was not known when it went by.
+     * Every entry is checked against its CRC as it is read; the central directory is not read.
+     */
+    private static final class StreamParts implements Parts {
+
+        private static final Set<String> HELD = Set.of(FORMAT, CARD, PREPROCESSING, SOURCE_BPE, TARGET_BPE,
+                SOURCE_VOCAB, TARGET_VOCAB, PROVENANCE);
+
+        private final ZipInputStream zip;
+        private final String where;
+        private final Set<String> held = new HashSet<>(HELD);
+        private final Map<String, byte[]> texts = new HashMap<>();
+        private final Set<String> seen = new HashSet<>();
+        /** A part that went by unheld, and what was being looked for then. */
+        private final Map<String, String> passed = new HashMap<>();
+        private boolean ended;
+
+        StreamParts(InputStream in, String where) throws IOException {
+            this.where = where;
+            PushbackInputStream pushback = new PushbackInputStream(in, 4);
+            byte[] start = pushback.readNBytes(4);
+            pushback.unread(start);
+            // A zip starts with an entry's local header, or (no entries) the end of its central directory.
+            if (start.length < 4 || start[0] != 'P' || start[1] != 'K'
+                    || !(start[2] == 3 && start[3] == 4 || start[2] == 5 && start[3] == 6)) {
+                throw notAZip(where, "it does not start with a zip header", null);
+            }
+            this.zip = new ZipInputStream(pushback);
+        }
+
+        @Override
+        public String where() {
+            return where;
+        }
+
+        @Override
+        public void expect(String name) {
+            if (name != null) {
+                held.add(name);
+            }
+        }
+
+        @Override
+        public InputStream open(String name, long limit) throws IOException {
+            if (!texts.containsKey(name) && advanceTo(name, limit)) {
+                if (GRAPH.equals(name)) {
+                    return new LimitedInput(new FilterInputStream(zip) {
+                        @Override
+                        public void close() {
+                            // The zip stream stays open for the entries after this one.
+                        }
+                    }, limit, where + "!/" + name);
+                }
+                hold(name);
+            }
+            return new LimitedInput(new ByteArrayInputStream(texts.get(name)), limit, where + "!/" + name);
+        }
+
+        /**
+         * Reads on to the entry {@code name}, holding the parts it passes that {@link #read} may ask for.
+         *
+         * @return true when positioned at its start, false when it was held on the way
+         */
+        private boolean advanceTo(String name, long limit) throws IOException {
+            while (true) {
+                if (texts.containsKey(name)) {
+                    return false;
+                }
+                String before = passed.get(name);
+                if (before != null) {
+                    throw outOfOrder(name, before);
+                }
+                ZipEntry e = next();
+                if (e == null) {
+                    throw missing(where, name);
+                }
+                String n = e.getName();
+                if (n.equals(name)) {
+                    checkDeclared(where, n, e.getSize(), limit);
+                    return true;
+                }
+                if (held.contains(n)) {
+                    checkDeclared(where, n, e.getSize(), textLimit(n));
+                    texts.put(n, hold(n));
+                } else if (GRAPH.equals(n)) {
+                    skipGraph(name);
+                } else {
+                    passed.put(n, name);
+                }
+            }
+        }
+
+        private IOException outOfOrder(String name, String before) {
+            return new IOException(where + "!/" + name + ": comes before " + before + ", which a model read"
+                    + " from a stream must give first (as ModelArchive.save writes them); refused");
+        }
+
+        /**
+         * Reads past a graph.zip that came before {@code sought}, so that a missing part is named as from a file;
+         * it is refused as out of order when asked for. One larger than {@link #MAX_LIST_BYTES} is refused at
+         * once instead, not inflated to the end.
+         */
+        private void skipGraph(String sought) throws IOException {
+            LimitedInput skipped = new LimitedInput(zip, MAX_LIST_BYTES, where + "!/" + GRAPH);
+            try {
+                skipped.transferTo(OutputStream.nullOutputStream());
+            } catch (ZipException e) {
+                throw new IOException(where + "!/" + GRAPH + ": corrupted (" + e.getMessage() + ")", e);
+            } catch (EOFException e) {
+                throw new IOException(where + "!/" + GRAPH + ": truncated", e);
+            } catch (IOException e) {
+                if (skipped.count() > MAX_LIST_BYTES) {
+                    throw outOfOrder(GRAPH, sought);
+                }
+                throw e;
+            }
+            passed.put(GRAPH, sought);
+        }
+
+        /** The current entry's bytes, within the limit its name allows. */
+        private byte[] hold(String name) throws IOException {
+            String at = where + "!/" + name;
+            try {
+                byte[] b = new LimitedInput(zip, textLimit(name), at).readAllBytes();
+                texts.put(name, b);
+                return b;
+            } catch (ZipException e) {
+                throw new IOException(at + ": corrupted (" + e.getMessage() + ")", e);
+            } catch (EOFException e) {
+                throw new IOException(at + ": truncated", e);
+            }
+        }
+
+        /** The next entry, refused if its name appeared before; null at the end of the zip. */
+        private ZipEntry next() throws IOException {
+            if (ended) {
+                return null;
+            }
+            ZipEntry e;
+            try {
+                e = zip.getNextEntry();
+            } catch (ZipException ex) {
+                throw notAZip(where, ex.getMessage(), ex);
+            } catch (EOFException ex) {
+                throw notAZip(where, "it ends inside an entry", ex);
+            }
+            if (e == null) {
+                ended = true;
+                return null;
+            }
+            if (!seen.add(e.getName())) {
+                throw twice(where, e.getName());
+            }
+            return e;
+        }
+
+        /** Reads the rest of the zip, so that a name appearing twice after graph.zip is refused too. */
+        @Override
+        public void finish() throws IOException {
+            while (next() != null) {
+                // Skipped: getNextEntry reads through the entry before.
+            }
+        }
     }
 
     private static void put(ZipOutputStream zip, String name, String content) throws IOException {
