@@ -27,7 +27,21 @@ final class DecodingOptions {
                     + "no limit (default ${DEFAULT-VALUE}, 4x train's default --max-length of 50).")
     int maxSourceLength;
 
+    /**
+     * The decoding these options ask for.
+     *
+     * @throws IllegalArgumentException naming the option whose value is out of range
+     */
     Decoding decoding() {
+        if (beam < 1) {
+            throw new IllegalArgumentException("--beam must be at least 1 (1: greedy); got " + beam);
+        }
+        if (alpha != null && !(alpha >= 0 && alpha < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("--alpha must be a finite number >= 0; got " + alpha);
+        }
+        if (maxSourceLength < 0) {
+            throw new IllegalArgumentException("--max-source-length must be >= 0 (0: no limit); got " + maxSourceLength);
+        }
         return Decoding.beam(beam).alpha(alpha == null ? BeamSearch.DEFAULT_ALPHA : alpha).replaceUnk(replaceUnk)
                 .cached(!uncached).maxSourceLength(maxSourceLength);
     }

@@ -1,6 +1,7 @@
 package org.attentionzoo.cli;
 
 import org.attentionzoo.data.Utf8LineReader;
+import org.attentionzoo.decode.Decoding;
 import org.attentionzoo.decode.Translation;
 import org.attentionzoo.decode.Translator;
 import org.attentionzoo.io.ModelArchive;
@@ -65,9 +66,10 @@ final class TranslateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Decoding decoding = options.decoding();
         int n = nbest == null ? 1 : nbest;
         if (n < 1 || n > options.beam) {
-            throw new IllegalArgumentException("--nbest must be between 1 and the beam size (" + options.beam + "); got " + n);
+            throw new IllegalArgumentException("--nbest must be between 1 and --beam (" + options.beam + "); got " + n);
         }
         if (src != null && !Files.isRegularFile(src)) {
             throw new NoSuchFileException(src + ": file not found");
@@ -82,7 +84,7 @@ final class TranslateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(model + ": a " + m.card().family().name().toLowerCase(Locale.ROOT)
                     + " model has no attention, so no alignments");
         }
-        Translator translator = new Translator(m, options.decoding().alignments(alignments));
+        Translator translator = new Translator(m, decoding.alignments(alignments));
         long decodeStart = System.nanoTime();
         int lines;
         try (InputStream in = src == null ? System.in : Files.newInputStream(src);

@@ -25,8 +25,11 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -162,6 +165,38 @@ class TranslateCommandTest {
         CliRun tooLong = CliRun.run("1 2\n1 2 3 4 5\n", "translate", "--model", modelFile.toString(), "--max-source-length", "4");
         assertEquals(1, tooLong.code());
         assertTrue(tooLong.err().contains("<stdin>:2: the source has 5 tokens, more than the limit of 4"), tooLong.err());
+    }
+
+    /** Each out-of-range decoding option is named in the one error line, not another option. */
+    @Test
+    void optionValuesOutOfRangeNameTheirOption() throws Exception {
+        Map<List<String>, String> cases = new LinkedHashMap<>();
+        cases.put(List.of("--beam", "0"), "error: --beam must be at least 1 (1: greedy); got 0");
+        cases.put(List.of("--beam", "-3"), "error: --beam must be at least 1 (1: greedy); got -3");
+        cases.put(List.of("--beam", "0", "--nbest", "2"), "error: --beam must be at least 1 (1: greedy); got 0");
+        cases.put(List.of("--beam", "2", "--nbest", "3"), "error: --nbest must be between 1 and --beam (2); got 3");
+        cases.put(List.of("--nbest", "2"), "error: --nbest must be between 1 and --beam (1); got 2");
+        cases.put(List.of("--beam", "2", "--nbest", "0"), "error: --nbest must be between 1 and --beam (2); got 0");
+        cases.put(List.of("--alpha", "-1"), "error: --alpha must be a finite number >= 0; got -1.0");
+        cases.put(List.of("--alpha", "NaN"), "error: --alpha must be a finite number >= 0; got NaN");
+        cases.put(List.of("--alpha", "1e400"), "error: --alpha must be a finite number >= 0; got Infinity");
+        cases.put(List.of("--max-source-length", "-1"), "error: --max-source-length must be >= 0 (0: no limit); got -1");
+        for (var c : cases.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("translate", "--model", modelFile.toString()));
+            args.addAll(c.getKey());
+            CliRun run = CliRun.run("1 2\n", args.toArray(String[]::new));
+            assertEquals(1, run.code(), c.getKey().toString());
+            assertEquals(c.getValue(), run.err().strip(), c.getKey().toString());
+            assertEquals("", run.out(), c.getKey().toString());
+        }
+        // evaluate and align share the options, and their messages.
+        Path tsv = Files.writeString(dir.resolve("test.tsv"), "1 2\t2 1\n");
+        CliRun evaluate = CliRun.run("", "evaluate", "--model", modelFile.toString(), "--test", tsv.toString(), "--beam", "0");
+        assertEquals(1, evaluate.code());
+        assertEquals("error: --beam must be at least 1 (1: greedy); got 0", evaluate.err().strip());
+        CliRun align = CliRun.run("", "align", "--model", modelFile.toString(), "--src", "1 2", "--alpha", "-2");
+        assertEquals(1, align.code());
+        assertEquals("error: --alpha must be a finite number >= 0; got -2.0", align.err().strip());
     }
 
     @Test
