@@ -63,6 +63,25 @@ class ModelArchiveStreamTest {
     }
 
     @Test
+    void aModelInsideAnApplicationJarLoads() throws IOException {
+        Path jar = dir.resolve("app.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("models/reverse.zip"));
+            out.write(Files.readAllBytes(HostileModelFiles.GOOD));
+            out.closeEntry();
+        }
+        try (var app = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null)) {
+            TranslationModel m = ModelArchive.loadResource("models/reverse.zip", app, false);
+            TranslationModel expected = ModelArchive.load(HostileModelFiles.GOOD, false);
+            assertEquals(expected.graph().params(), m.graph().params());
+            assertEquals(SavedModelFixtures.expectedRows("seq2seq-lstm", expected),
+                    SavedModelFixtures.expectedRows("seq2seq-lstm", m));
+            IOException e = assertThrows(IOException.class, () -> ModelArchive.loadResource("models/other.zip", app, false));
+            assertEquals("classpath:models/other.zip: model resource not found", e.getMessage());
+        }
+    }
+
+    @Test
     void aMissingResourceIsNamed() {
         IOException e = assertThrows(IOException.class,
                 () -> ModelArchive.loadResource("saved-models/v1/nope.zip", LOADER, false));
