@@ -41,6 +41,8 @@ public final class SavedModelFixtures {
     static final List<String> SOURCES = List.of("1 2 3", "4 5 6 1 2", "3", "2 2 5 4");
     static final ReverseTask TASK = new ReverseTask(6, 2, 5);
     static final int BEAM = 3;
+    /** The length-normalisation exponent the expected beams were searched with (the default when they were saved). */
+    static final double ALPHA = 0.6;
 
     /** Fixture name and the card it was built from (shrunk). */
     record Fixture(String name, ModelCard card, boolean bpe) {
@@ -84,7 +86,7 @@ public final class SavedModelFixtures {
         int[][] ids = SOURCES.stream().map(s -> model.sourceVocab().encode(model.sourceTokenizer().tokenize(s)))
                 .toArray(int[][]::new);
         var beams = new BeamSearch(StepModels.of(model.card(), model.graph(), false), BEAM, 1,
-                BeamSearch.DEFAULT_ALPHA, LengthLimit.DEFAULT).search(ids);
+                ALPHA, LengthLimit.DEFAULT).search(ids);
         for (int i = 0; i < SOURCES.size(); i++) {
             Hypothesis best = beams.get(i).get(0);
             rows.add(String.join("\t", name, SOURCES.get(i), String.join(" ", greedy.get(i).tokens()),
