@@ -13,9 +13,11 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Batches the requests for one translator (one model and decoding) into shared {@link Translator#translateAllNBest}
- * calls. A batch starts when its oldest request has waited {@code window} nanoseconds, or at once when
- * {@code maxBatch} sentences wait or when the oldest arrived while the previous batch was decoding; it takes whole
- * requests in arrival order up to {@code maxBatch} sentences (a larger request goes alone). At most one batch per
+ * calls. A batch starts at once when as many requests wait as the previous batch answered (a lone client waits for
+ * nobody) or {@code maxBatch} sentences wait; otherwise it waits for the clients the previous batch answered, who are
+ * likely to ask again, until {@code window} nanoseconds after its oldest request arrived or, if that one arrived
+ * while the previous batch was decoding, after that batch finished. It takes whole requests in arrival order up to
+ * {@code maxBatch} sentences (a larger request goes alone). At most one batch per
  * batcher decodes at a time (the translator spreads a batch over the cores itself); batches run on {@code pool},
  * and a batcher with more waiting goes to the back of the pool's queue after each batch, so that busy batchers
  * take turns. Each request gets its own slice of the batch's translations, or its own failure: a source over the
@@ -37,6 +39,10 @@ final class Batcher {
     private int queued;
     /** Whether a batch of this batcher is on the pool (waiting, gathering or decoding); guarded by this. */
     private boolean scheduled;
+    /** When the last batch finished decoding ({@link System#nanoTime}); guarded by this. */
+    private long lastEnd = Long.MIN_VALUE / 2;
+    /** How many requests the last batch answered; guarded by this. */
+    private int lastRequests;
     /** Translator calls made so far. */
     private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
@@ -57,7 +63,7 @@ final class Batcher {
             queued += sources.size();
             schedule = !scheduled;
             scheduled = true;
-            if (queued >= maxBatch) {
+            if (queue.size() >= lastRequests || queued >= maxBatch) {
                 notifyAll();
             }
         }
@@ -90,8 +96,9 @@ final class Batcher {
     private void runBatch() {
         List<Job> batch = new ArrayList<>();
         synchronized (this) {
-            long deadline = queue.isEmpty() ? 0 : queue.peek().arrived() + window;
-            for (long left = deadline - System.nanoTime(); queued < maxBatch && left > 0; left = deadline - System.nanoTime()) {
+            long deadline = queue.isEmpty() ? 0 : Math.max(queue.peek().arrived(), lastEnd) + window;
+            for (long left = deadline - System.nanoTime(); queue.size() < lastRequests && queued < maxBatch && left > 0;
+                 left = deadline - System.nanoTime()) {
                 try {
                     wait(left / 1_000_000, (int) (left % 1_000_000));
                 } catch (InterruptedException e) {
@@ -106,12 +113,14 @@ final class Batcher {
                 queued -= job.sources().size();
                 batch.add(job);
             }
+            lastRequests = batch.size();
         }
         try {
             decode(batch);
         } finally {
             boolean more;
             synchronized (this) {
+                lastEnd = System.nanoTime();
                 more = !queue.isEmpty();
                 scheduled = more;
             }

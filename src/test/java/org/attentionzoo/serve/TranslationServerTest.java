@@ -14,6 +14,9 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -247,40 +250,73 @@ class TranslationServerTest {
     @Test
     void aSourceOverTheTokenLimitFailsOnlyItsOwnRequestInABatch() throws Exception {
         TranslationModel model = models.get("luong-general");
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Translator translator = new Translator(model, Decoding.greedy().maxSourceLength(4));
-            Batcher batcher = new Batcher(translator, 1, pool, 300_000_000L, 100);    // a window that gathers all three
-            CompletableFuture<List<List<Translation>>> a = batcher.submit(List.of("1 2", "3 4 5"));
-            CompletableFuture<List<List<Translation>>> b = batcher.submit(List.of("1 2", "1 2 3 4 5"));
-            CompletableFuture<List<List<Translation>>> c = batcher.submit(List.of("6 5 4"));
-            Translator plain = new Translator(model);
-            assertEquals(plain.translateAll(List.of("1 2", "3 4 5")).stream().map(Translation::text).toList(),
-                    a.get().stream().map(n -> n.get(0).text()).toList());
-            assertEquals(plain.translate("6 5 4").text(), c.get().get(0).get(0).text());
-            Exception e = assertThrows(Exception.class, b::get);
-            assertTrue(e.getCause() instanceof RequestException r && r.status() == 422
-                    && r.getMessage().equals("src[1]: the source has 5 tokens, more than the limit of 4"), String.valueOf(e.getCause()));
-            assertEquals(2, batcher.batches(), "one batch, decoded again without the request that failed");
-        } finally {
-            pool.shutdown();
-        }
+        List<Runnable> scheduled = new ArrayList<>();               // batches run when the test says
+        Translator translator = new Translator(model, Decoding.greedy().maxSourceLength(4));
+        Batcher batcher = new Batcher(translator, 1, scheduled::add, 0, 100);
+        CompletableFuture<List<List<Translation>>> a = batcher.submit(List.of("1 2", "3 4 5"));
+        CompletableFuture<List<List<Translation>>> b = batcher.submit(List.of("1 2", "1 2 3 4 5"));
+        CompletableFuture<List<List<Translation>>> c = batcher.submit(List.of("6 5 4"));
+        assertEquals(1, scheduled.size(), "one batch scheduled for the three requests");
+        scheduled.remove(0).run();
+        assertEquals(List.of(), scheduled, "nothing left");
+        Translator plain = new Translator(model);
+        assertEquals(plain.translateAll(List.of("1 2", "3 4 5")).stream().map(Translation::text).toList(),
+                a.get().stream().map(n -> n.get(0).text()).toList());
+        assertEquals(plain.translate("6 5 4").text(), c.get().get(0).get(0).text());
+        Exception e = assertThrows(Exception.class, b::get);
+        assertTrue(e.getCause() instanceof RequestException r && r.status() == 422
+                && r.getMessage().equals("src[1]: the source has 5 tokens, more than the limit of 4"), String.valueOf(e.getCause()));
+        assertEquals(2, batcher.batches(), "one batch, decoded again without the request that failed");
+
+        CompletableFuture<List<List<Translation>>> d = batcher.submit(List.of("1 2"));
+        assertEquals(1, scheduled.size());
+        scheduled.remove(0).run();
+        assertEquals(plain.translate("1 2").text(), d.get().get(0).get(0).text());
+        assertEquals(3, batcher.batches());
     }
 
     @Test
     void stopLetsARequestInFlightFinishAndThenRefusesConnections() throws Exception {
-        TranslationServer slow = TranslationServer.builder().model("luong", models.get("luong-general")).port(0)
-                .batchWindowMicros(600_000).start();                      // the request waits 0.6 s for company
-        int port = slow.port();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/translate"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"src\": [\"" + LINES.get(1) + "\"]}")).build();
-        CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(250);
-        slow.stop(10);
-        HttpResponse<String> r = inFlight.get();
-        assertEquals(200, r.statusCode(), r.body());
+        TranslationServer server = TranslationServer.builder().model("luong", models.get("luong-general")).port(0).start();
+        int port = server.port();
+        byte[] body = ("{\"src\": [\"" + LINES.get(1) + "\"]}").getBytes(StandardCharsets.UTF_8);
+        Thread stopping;
+        String response;
+        try (Socket socket = new Socket("127.0.0.1", port)) {     // a slow client: the headers, then the body later
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300);                                    // the handler has the request and waits for its body
+            stopping = new Thread(() -> server.stop(10));
+            stopping.start();
+            Thread.sleep(300);
+            assertTrue(stopping.isAlive(), "stop waits for the request in flight");
+            assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close(), "no new connections");
+            out.write(body);
+            out.flush();
+            response = readResponse(socket.getInputStream());
+        }
+        stopping.join(10_000);
+        assertFalse(stopping.isAlive());
+        assertTrue(response.startsWith("HTTP/1.1 200 "), response);
         assertEquals(new Translator(models.get("luong-general")).translate(LINES.get(1)).text(),
-                JSON.readTree(r.body()).get("translations").get(0).get(0).get("text").textValue());
-        assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()));
+                JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4)).get("translations").get(0).get(0).get("text").textValue());
+    }
+
+    /** The status line, headers and body of one HTTP/1.1 response with a Content-Length. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection closed after " + head);
+            }
+            head.append((char) b);
+        }
+        String lengthLine = head.toString().lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                .findFirst().orElseThrow();
+        int length = Integer.parseInt(lengthLine.substring(lengthLine.indexOf(':') + 1).strip());
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }
