@@ -100,6 +100,9 @@ final class ServeCommand implements Callable<Integer> {
                         + (eq < 0 ? " (give each model a name: --model NAME=PATH)" : ""));
             }
         }
+        if (System.getProperty(TranslationServer.NO_DELAY_PROPERTY) == null) {
+            System.setProperty(TranslationServer.NO_DELAY_PROPERTY, "true");    // read once, when the first server starts
+        }
         TranslationServer server = builder.start();
         Thread hook = new Thread(() -> server.stop(grace), "attention-zoo-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

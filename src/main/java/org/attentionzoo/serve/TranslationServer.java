@@ -61,7 +61,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 1..beam, or alignments of a model without attention, 404 for an unknown model or path, 405 for a wrong method.
  *
  * <p>The server owns its threads (HTTP handlers and decoding workers) and changes nothing else in the process;
- * {@link #stop} stops accepting connections and lets the requests in flight finish.
+ * {@link #stop} stops accepting connections and lets the requests in flight finish. The JDK's server writes a
+ * response's headers and body as two TCP segments and, unless the system property {@value #NO_DELAY_PROPERTY} is
+ * {@code true} when the first server of the process starts, with Nagle's algorithm on, so that the body can wait for
+ * the client's delayed acknowledgement of the headers; the {@code serve} command sets it, and an application should
+ * set it too ({@code -Dsun.net.httpserver.nodelay=true}).
  *
  * <pre>{@code
  * TranslationServer server = TranslationServer.builder().model("en-fr", model).port(0).start();
@@ -69,6 +73,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class TranslationServer implements AutoCloseable {
+
+    /** The JDK server's switch for TCP_NODELAY on its connections; see the class comment. */
+    public static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private static final Logger LOG = LoggerFactory.getLogger(TranslationServer.class);
     private static final ObjectMapper JSON = new ObjectMapper()

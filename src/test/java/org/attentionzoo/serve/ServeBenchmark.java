@@ -28,7 +28,8 @@ import java.util.concurrent.Future;
  * Not a test: a manual measurement of {@code serve} against {@link Translator#translateAll} on the same lines, greedy,
  * as the command line runs (after {@link AttentionZoo#configure()}). Sentences/s of 8 concurrent clients sending
  * one-sentence requests against one translateAll call of all the lines; p50/p99 latency of lone one-sentence requests
- * against lone {@link Translator#translate} calls. Argument: {@code fixture} (the tiny luong-general fixture on
+ * against lone {@link Translator#translate} calls (interleaved). {@code -Dsun.net.httpserver.nodelay=false} measures
+ * the JDK server's default. Argument: {@code fixture} (the tiny luong-general fixture on
  * reversal lines) or a card name (an untrained model of that card with 8,000-word vocabularies on random 10-word
  * lines, so every output runs to the length limit).
  *
@@ -44,6 +45,9 @@ public final class ServeBenchmark {
 
     public static void main(String[] args) throws Exception {
         AttentionZoo.configure();
+        if (System.getProperty(TranslationServer.NO_DELAY_PROPERTY) == null) {
+            System.setProperty(TranslationServer.NO_DELAY_PROPERTY, "true");       // as serve does
+        }
         String which = args.length > 0 ? args[0] : "fixture";
         TranslationModel model;
         List<String> lines = new ArrayList<>();
@@ -73,7 +77,8 @@ public final class ServeBenchmark {
         double alone = lines.size() / seconds(start);
         double[] batch1 = new double[Math.min(100, lines.size())];
 
-        try (TranslationServer server = TranslationServer.builder().model("m", model).port(0).start()) {
+        try (TranslationServer server = TranslationServer.builder().model("m", model).port(0)
+                .batchWindowMicros(args.length > 1 ? Long.parseLong(args[1]) : 2000).start()) {
             HttpClient client = HttpClient.newHttpClient();
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/translate");
             for (int i = 0; i < 32; i++) {
@@ -107,7 +112,8 @@ public final class ServeBenchmark {
                 request(client, uri, lines.get(i));
                 lone[i] = millis(t);
             }
-            System.out.printf(Locale.ROOT, "%s, %d lines, greedy, %d cores%n", which, lines.size(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "%s, %d lines, greedy, %d cores, batch window %s us%n", which, lines.size(),
+                    Runtime.getRuntime().availableProcessors(), args.length > 1 ? args[1] : "2000");
             System.out.printf(Locale.ROOT, "translateAll: %.1f sentences/s; serve, 8 clients x 1-sentence requests: %.1f sentences/s (%.0f%%), %d batches%n",
                     alone, served, 100 * served / alone, batches);
             System.out.printf(Locale.ROOT, "lone 1-sentence: translate p50 %.2f ms p99 %.2f ms; serve request p50 %.2f ms p99 %.2f ms%n",

@@ -57,6 +57,7 @@ class TranslationServerTest {
 
     @BeforeAll
     static void start() throws IOException {
+        System.setProperty(TranslationServer.NO_DELAY_PROPERTY, "true");    // as serve does: no waits for delayed ACKs
         models = new HashMap<>();
         for (String name : List.of("luong-general", "transformer-tiny", "seq2seq-lstm")) {
             models.put(name, ModelArchive.load(FIXTURES.resolve(name + ".zip"), false));
