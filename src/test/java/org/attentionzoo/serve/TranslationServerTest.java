@@ -235,6 +235,11 @@ class TranslationServerTest {
             HttpResponse<String> r = send((String) c[1], (String) c[2], body);
             assertError((int) c[0], (String) c[4], r, c[1] + " " + c[2] + " " + c[3]);
         }
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/translate"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        ("{\"src\": [\"" + "1 ".repeat(1000) + "\"]}").getBytes(StandardCharsets.UTF_8)))).build();
+        assertError(413, "larger than the limit of 2000 bytes", client.send(chunked, HttpResponse.BodyHandlers.ofString()),
+                "a chunked body, no Content-Length");
         HttpResponse<String> badUtf8 = send("POST", "/translate", new byte[]{'{', '"', 's', 'r', 'c', '"', ':', '[', '"', (byte) 0xC3, '"', ']', '}'});
         assertError(400, "malformed JSON", badUtf8, "invalid UTF-8");
         assertEquals("POST", send("GET", "/translate", null).headers().firstValue("Allow").orElse(""));
