@@ -27,7 +27,8 @@ import java.util.concurrent.Future;
 /**
  * Not a test: a manual measurement of {@code serve} against {@link Translator#translateAll} on the same lines, greedy,
  * as the command line runs (after {@link AttentionZoo#configure()}). Sentences/s of 8 concurrent clients sending
- * one-sentence requests against one translateAll call of all the lines; p50/p99 latency of lone one-sentence requests
+ * one-sentence requests against one translateAll call of all the lines and against calls of 8 lines each (the largest
+ * batch such clients can make); p50/p99 latency of lone one-sentence requests
  * against lone {@link Translator#translate} calls (interleaved). {@code -Dsun.net.httpserver.nodelay=false} measures
  * the JDK server's default. Argument: {@code fixture} (the tiny luong-general fixture on
  * reversal lines) or a card name (an untrained model of that card with 8,000-word vocabularies on random 10-word
@@ -75,6 +76,11 @@ public final class ServeBenchmark {
         long start = System.nanoTime();
         translator.translateAll(lines);
         double alone = lines.size() / seconds(start);
+        start = System.nanoTime();
+        for (int i = 0; i < lines.size(); i += 8) {                  // the largest batch 8 one-sentence clients make
+            translator.translateAll(lines.subList(i, Math.min(lines.size(), i + 8)));
+        }
+        double eights = lines.size() / seconds(start);
         double[] batch1 = new double[Math.min(100, lines.size())];
 
         try (TranslationServer server = TranslationServer.builder().model("m", model).port(0)
@@ -114,8 +120,9 @@ public final class ServeBenchmark {
             }
             System.out.printf(Locale.ROOT, "%s, %d lines, greedy, %d cores, batch window %s us%n", which, lines.size(),
                     Runtime.getRuntime().availableProcessors(), args.length > 1 ? args[1] : "2000");
-            System.out.printf(Locale.ROOT, "translateAll: %.1f sentences/s; serve, 8 clients x 1-sentence requests: %.1f sentences/s (%.0f%%), %d batches%n",
-                    alone, served, 100 * served / alone, batches);
+            System.out.printf(Locale.ROOT, "translateAll: %.1f sentences/s (in calls of 8 lines: %.1f); serve, 8 clients x 1-sentence "
+                    + "requests: %.1f sentences/s (%.0f%%, %.0f%% of calls of 8), %d batches%n",
+                    alone, eights, served, 100 * served / alone, 100 * served / eights, batches);
             System.out.printf(Locale.ROOT, "lone 1-sentence: translate p50 %.2f ms p99 %.2f ms; serve request p50 %.2f ms p99 %.2f ms%n",
                     percentile(batch1, 50), percentile(batch1, 99), percentile(lone, 50), percentile(lone, 99));
         }
