@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Batches the requests for one translator (one model and decoding) into shared {@link Translator#translateAllNBest}
@@ -17,10 +18,9 @@ import java.util.concurrent.RejectedExecutionException;
  * nobody) or {@code maxBatch} sentences wait; otherwise it waits for the clients the previous batch answered, who are
  * likely to ask again, until {@code window} nanoseconds after its oldest request arrived or, if that one arrived
  * while the previous batch was decoding, after that batch finished. It takes whole requests in arrival order up to
- * {@code maxBatch} sentences (a larger request goes alone). At most one batch per
- * batcher decodes at a time (the translator spreads a batch over the cores itself); batches run on {@code pool},
- * and a batcher with more waiting goes to the back of the pool's queue after each batch, so that busy batchers
- * take turns. Each request gets its own slice of the batch's translations, or its own failure: a source over the
+ * {@code maxBatch} sentences (a larger request goes alone). At most one batch per batcher decodes at a time (the
+ * translator spreads a batch over the cores itself); batches run on {@code pool}, and a batcher with more waiting goes
+ * to the back of the pool's queue after each batch, so that busy batchers take turns. Each request gets its own slice of the batch's translations, or its own failure: a source over the
  * translator's token limit fails only the request it came in.
  */
 final class Batcher {
@@ -44,7 +44,7 @@ final class Batcher {
     /** How many requests the last batch answered; guarded by this. */
     private int lastRequests;
     /** Translator calls made so far. */
-    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong calls = new AtomicLong();
 
     Batcher(Translator translator, int nbest, Executor pool, long windowNanos, int maxBatch) {
         this.translator = translator;

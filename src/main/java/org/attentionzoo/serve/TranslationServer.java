@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -191,7 +193,7 @@ public final class TranslationServer implements AutoCloseable {
                 status = 500;
                 body = error("internal error: " + oneLine(e.toString()));
             }
-            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -303,7 +305,7 @@ public final class TranslationServer implements AutoCloseable {
         });
     }
 
-    private static List<List<Translation>> await(java.util.concurrent.CompletableFuture<List<List<Translation>>> result) {
+    private static List<List<Translation>> await(CompletableFuture<List<List<Translation>>> result) {
         try {
             return result.get();
         } catch (InterruptedException e) {
