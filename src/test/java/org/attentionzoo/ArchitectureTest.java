@@ -36,7 +36,7 @@ class ArchitectureTest {
             Map.entry("models", 5),
             Map.entry("decode.step", 5),
             Map.entry("io", 6), Map.entry("decode.incremental", 6), Map.entry("decode", 7),
-            Map.entry("train", 8),
+            Map.entry("train", 8), Map.entry("serve", 8),
             Map.entry("cli", 9), Map.entry("examples", 9));
 
     private static final Pattern PACKAGE = Pattern.compile("^package org\\.attentionzoo\\.?([a-z.]*);", Pattern.MULTILINE);
