@@ -1,5 +1,11 @@
 package org.attentionzoo;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import java.nio.file.Files;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,5 +55,18 @@ class ConsumerSnippetTest {
         String[] lines = printed.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals("3 3", lines[0], "the translation recorded for this fixture");
         assertEquals("      1 2 3", lines[1], "the alignment's source words");
+    }
+
+    @Test
+    void theReadmeShowsTheConsumersLinesVerbatim() throws Exception {
+        List<String> app = Files.readAllLines(SOURCE, StandardCharsets.UTF_8).stream().map(String::trim).toList();
+        int from = app.indexOf(app.stream().filter(l -> l.startsWith("TranslationModel model =")).findFirst().orElseThrow());
+        int to = app.indexOf(app.stream().filter(l -> l.contains("TerminalHeatmap.render")).findFirst().orElseThrow());
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        String block = readme.substring(readme.indexOf("```java"), readme.indexOf("```", readme.indexOf("```java") + 7));
+        List<String> shown = block.lines().map(String::trim).toList();
+        for (String line : app.subList(from, to + 1)) {
+            assertTrue(shown.contains(line), "README's Java snippet lacks the consumer's line: " + line);
+        }
     }
 }

@@ -14,8 +14,11 @@ public final class TranslateLine {
 
     public static void main(String[] args) throws Exception {
         AttentionZoo.configure();   // optional: the command line's speed settings (shape cache, one ND4J thread per op)
-        TranslationModel model = ModelArchive.load(Path.of(args[0]));
-        Translation t = new Translator(model).translate(args[1]);
+        Path modelFile = Path.of(args[0]);
+        String line = args[1];
+        // README: from here to the heatmap, the lines of the README's snippet (ConsumerSnippetTest checks it).
+        TranslationModel model = ModelArchive.load(modelFile);
+        Translation t = new Translator(model).translate(line);
         System.out.println(t.text());
         System.out.println(TerminalHeatmap.render(t.alignment()));   // which source words each output word used
     }
