@@ -161,24 +161,34 @@ public final class Translator {
         }
     }
 
-    /** A chunk's non-empty sources as ids, and their positions in the chunk. */
-    private record Encoded(int[][] ids, List<Integer> positions) {
+    /**
+     * A chunk's non-empty sources as ids, their positions in the chunk, their tokens as the model reads them, and the
+     * placeholder spans masked out of each (empty unless the model masks placeholders).
+     */
+    private record Encoded(int[][] ids, List<Integer> positions, List<List<String>> tokens, List<List<String>> spans) {
     }
 
     private Encoded encode(List<String> chunk, int offset) {
         List<Integer> nonEmpty = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
+        List<List<String>> tokens = new ArrayList<>();
+        List<List<String>> spans = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
-            int[] sentence = model.sourceVocab().encode(model.sourceTokenizer().tokenize(modelText(chunk.get(i))));
+            Placeholders.Masked masked = model.masksPlaceholders() ? Placeholders.mask(chunk.get(i))
+                    : new Placeholders.Masked(chunk.get(i), List.of());
+            List<String> sourceTokens = model.sourceTokenizer().tokenize(masked.text());
+            int[] sentence = model.sourceVocab().encode(sourceTokens);
             if (decoding.maxSourceLength() > 0 && sentence.length > decoding.maxSourceLength()) {
                 throw new SourceTooLongException(offset + i, sentence.length, decoding.maxSourceLength());
             }
             if (sentence.length > 0) {
                 nonEmpty.add(i);
                 ids.add(sentence);
+                tokens.add(sourceTokens);
+                spans.add(masked.spans());
             }
         }
-        return new Encoded(ids.toArray(new int[0][]), nonEmpty);
+        return new Encoded(ids.toArray(new int[0][]), nonEmpty, tokens, spans);
     }
 
     /**
@@ -213,17 +223,18 @@ public final class Translator {
         int row = 0;
         for (int k = 0; k < encoded.positions().size(); k++) {
             String source = chunk.get(encoded.positions().get(k));
-            List<String> sourceTokens = model.sourceTokenizer().tokenize(modelText(source));
+            List<String> sourceTokens = encoded.tokens().get(k);
+            List<String> spans = encoded.spans().get(k);
             List<Translation> nBest = new ArrayList<>();
             for (Hypothesis h : decoded.get(k)) {
                 if (alignmentVertex != null && kept(h)) {
-                    nBest.add(translation(source, sourceTokens, h, t -> Alignments.of(h.attention(), sourceTokens, t)));
+                    nBest.add(translation(source, sourceTokens, spans, h, t -> Alignments.of(h.attention(), sourceTokens, t)));
                 } else if (weights != null) {
                     int at = passRow[row];
                     INDArray pass = weights;
-                    nBest.add(translation(source, sourceTokens, h, t -> Alignments.of(pass, at, sourceTokens, t)));
+                    nBest.add(translation(source, sourceTokens, spans, h, t -> Alignments.of(pass, at, sourceTokens, t)));
                 } else {
-                    nBest.add(lazyTranslation(source, sourceTokens, sourceIds[k], h));
+                    nBest.add(lazyTranslation(source, sourceTokens, spans, sourceIds[k], h));
                 }
                 row++;
             }
@@ -253,7 +264,7 @@ public final class Translator {
     }
 
     /** A translation with its alignment ({@code alignment} of the output tokens), and {@code <unk>} replaced if asked. */
-    private Translation translation(String source, List<String> sourceTokens, Hypothesis h,
+    private Translation translation(String source, List<String> sourceTokens, List<String> spans, Hypothesis h,
                                     java.util.function.Function<List<String>, Alignment> alignmentOf) {
         List<String> tokens = model.targetVocab().decode(h.tokens());
         Alignment alignment = alignmentOf.apply(tokens);
@@ -261,27 +272,23 @@ public final class Translator {
             tokens = UnkReplacement.apply(tokens, sourceTokens, alignment);
             alignment = alignmentOf.apply(tokens);
         }
-        return new Translation(source, readable(source, tokens), tokens, alignment, h.logProb(), h.score());
+        return new Translation(source, readable(spans, tokens), tokens, alignment, h.logProb(), h.score());
     }
 
     /** A translation whose alignment, if the model has attention, is computed when first asked for. */
-    private Translation lazyTranslation(String source, List<String> sourceTokens, int[] sourceIds, Hypothesis h) {
+    private Translation lazyTranslation(String source, List<String> sourceTokens, List<String> spans, int[] sourceIds,
+                                        Hypothesis h) {
         List<String> tokens = model.targetVocab().decode(h.tokens());
         Supplier<Alignment> alignment = alignmentVertex == null ? () -> null
                 : () -> Alignments.of(Alignments.weights(model.graph(), alignmentVertex, new int[][]{sourceIds},
                 new int[][]{h.tokens()}), 0, sourceTokens, tokens);
-        return Translation.lazy(source, readable(source, tokens), tokens, h.logProb(), h.score(), alignment);
+        return Translation.lazy(source, readable(spans, tokens), tokens, h.logProb(), h.score(), alignment);
     }
 
-    /** The text the model reads for a source: with its placeholders masked if the model was trained so. */
-    private String modelText(String source) {
-        return model.masksPlaceholders() ? Placeholders.mask(source).text() : source;
-    }
-
-    /** The output tokens as text, with the source's placeholders put back if the model masks them. */
-    private String readable(String source, List<String> tokens) {
+    /** The output tokens as text, with the source's masked placeholder spans put back if the model masks them. */
+    private String readable(List<String> spans, List<String> tokens) {
         String text = model.targetTokenizer().detokenize(tokens);
-        return model.masksPlaceholders() ? Placeholders.unmask(text, Placeholders.spans(source)) : text;
+        return model.masksPlaceholders() ? Placeholders.unmask(text, spans) : text;
     }
 
     /** A source longer than {@link Decoding#maxSourceLength}; {@link #index()} is its position in the call's list. */
