@@ -89,8 +89,8 @@ final class TrainCommand implements Callable<Integer> {
         Tokenizer src;
         Tokenizer tgt;
         String corpus;
-        boolean masked = false;
-        List<SentencePair> rawPairs = null;
+        boolean masked = source.task == null && maskPlaceholders;
+        List<SentencePair> corpusPairs;                                  // as read or generated, for provenance
         if (source.task != null) {
             Task task = Tasks.forName(source.task);
             trainPairs = task.generate(taskSize, o.seed);
@@ -100,11 +100,11 @@ final class TrainCommand implements Callable<Integer> {
             tgt = targetTokenizer == null ? task.targetTokenizer()
                     : Tokenizers.learn(targetTokenizer, trainPairs.stream().map(SentencePair::target).toList());
             corpus = "task:" + source.task + " n=" + taskSize + " seed=" + o.seed;
+            corpusPairs = trainPairs;
         } else {
             ParallelCorpus corpusFile = ParallelCorpus.read(source.train, o.skipBadLines);
-            trainPairs = corpusFile.pairs();
-            rawPairs = trainPairs;
-            masked = maskPlaceholders;
+            corpusPairs = corpusFile.pairs();
+            trainPairs = corpusPairs;
             if (masked) {
                 trainPairs = trainPairs.stream().map(Placeholders::mask).toList();
             }
@@ -136,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
         Vocabulary srcVocab = TrainingData.sourceVocabulary(trainPairs, src, minFreq, maxVocab);
         Vocabulary tgtVocab = TrainingData.targetVocabulary(trainPairs, tgt, minFreq, maxVocab);
         TranslationModel m = TranslationModel.create(card, srcVocab, tgtVocab, src, tgt).withPlaceholders(masked);
-        TrainingRun.trainAndSave(m, trainPairs, devPairs, o, Provenance.corpus(corpus, rawPairs == null ? trainPairs : rawPairs), Map.of());
+        TrainingRun.trainAndSave(m, trainPairs, devPairs, o, Provenance.corpus(corpus, corpusPairs), Map.of());
         return 0;
     }
 }
