@@ -27,6 +27,12 @@ final class TrainingOptions {
     @Option(names = "--batch", defaultValue = "64", description = "Sentence pairs per batch (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--batch-tokens", defaultValue = "0",
+            description = "Most padded token positions per batch (sentences x the longest side, +1 for the target's"
+                    + " end); long sentences then come in smaller batches, which bounds training memory. 0 for no cap"
+                    + " (default ${DEFAULT-VALUE}).")
+    int batchTokens;
+
     @Option(names = "--workers", defaultValue = "0",
             description = "Threads that share each batch's gradient, one shard of its sentences each; 0 for one per"
                     + " core divided by --threads (default ${DEFAULT-VALUE}).")
@@ -72,8 +78,8 @@ final class TrainingOptions {
         if (minutes <= 0 && epochs <= 0 && steps <= 0) {
             minutes = 10;
         }
-        if (batch < 1 || maxLength < 1 || evalEvery < 1 || patience < 0 || devMax < 0 || logEvery < 1) {
-            throw new IllegalArgumentException("--batch, --max-length, --eval-every and --log-every must be positive,"
+        if (batch < 1 || batchTokens < 0 || maxLength < 1 || evalEvery < 1 || patience < 0 || devMax < 0 || logEvery < 1) {
+            throw new IllegalArgumentException("--batch, --max-length, --eval-every and --log-every must be positive, --batch-tokens 0 or more,"
                     + " --patience and --dev-max 0 or more");
         }
     }
