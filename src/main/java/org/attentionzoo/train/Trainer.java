@@ -41,7 +41,9 @@ import java.util.Objects;
  * <p>With an output folder ({@code out}, see {@link RunFolder} for its files) the run checkpoints to
  * {@code last.zip} every {@code checkpointEvery} steps, keeps the best-scoring model in
  * {@code best.zip}, appends to {@code training.csv}, draws {@code training.png}, and at the end
- * writes {@code model.zip}: the best model, or the last one without a dev set. Started again on the
+ * writes {@code model.zip}: the best model, or the last one without a dev set. With {@code keepCheckpoints}
+ * n > 0 it also keeps the parameters of the last n checkpoints (and of the final step) as
+ * {@code ckpt-STEP.zip}, for {@link CheckpointAverage}. Started again on the
  * same folder, it resumes from {@code last.zip} and follows the very path an uninterrupted run would
  * have taken: parameters, Adam's moments and iteration count come from the checkpoint, the data
  * iterator is moved to the next batch of the same epoch shuffle ({@link TeacherForcingIterator#seek}),
@@ -69,6 +71,7 @@ public final class Trainer {
     private final int evalEvery;
     private final int patience;
     private final int checkpointEvery;
+    private final int keepCheckpoints;
     private final Path out;
     private final int workers;
     private final Map<String, String> runIdentity;
@@ -94,6 +97,7 @@ public final class Trainer {
         this.evalEvery = b.evalEvery;
         this.patience = b.patience;
         this.checkpointEvery = b.checkpointEvery > 0 ? b.checkpointEvery : b.evalEvery > 0 ? b.evalEvery : 1000;
+        this.keepCheckpoints = b.keepCheckpoints;
         this.out = b.out;
         this.workers = b.workers > 0 ? b.workers : Threads.workers();
         this.runIdentity = Map.copyOf(b.runIdentity);
@@ -224,6 +228,7 @@ public final class Trainer {
             if (folder != null && (st.step % checkpointEvery == 0 || st.stoppedEarly)) {
                 folder.save(folder.last(), model, st, runIdentity);
                 lastCheckpointStep = st.step;
+                folder.keepCheckpoint(model, st.step, keepCheckpoints);
                 TrainingChart.write(log.rows(), folder.chart());
             }
         }
@@ -242,6 +247,9 @@ public final class Trainer {
         model.putProvenance(Map.of("trainingSteps", Long.toString(st.step)));
         if (folder != null) {
             folder.save(folder.last(), model, st, runIdentity);
+            if (st.step > 0) {
+                folder.keepCheckpoint(model, st.step, keepCheckpoints);
+            }
             TrainingChart.write(log.rows(), folder.chart());
             TranslationModel kept = dev != null && Files.exists(folder.best()) ? ModelArchive.load(folder.best()) : model;
             // model.zip's provenance is this run's alone: a parent's entries (say its devBleu) must not linger.
@@ -387,6 +395,7 @@ public final class Trainer {
         private int evalEvery;
         private int patience;
         private int checkpointEvery;
+        private int keepCheckpoints;
         private Path out;
         private int workers;
         private Map<String, String> runIdentity = Map.of();
@@ -428,6 +437,11 @@ public final class Trainer {
         public Builder patience(int v) { patience = v; return this; }
         /** Steps between checkpoints to last.zip; default {@code evalEvery}, or 1000 without it. */
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        /**
+         * Keep the parameters of the last n checkpoints (every {@code checkpointEvery} steps, and the final
+         * step) as {@code ckpt-STEP.zip} in the output folder, deleting older ones; 0 (the default) keeps none.
+         */
+        public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
         /** Output folder for checkpoints, the log, the chart and model.zip; null (the default) writes nothing. */
         public Builder out(Path v) { out = v; return this; }
         /**
@@ -442,8 +456,9 @@ public final class Trainer {
             if (maxMinutes <= 0 && maxEpochs <= 0 && maxSteps <= 0) {
                 throw new IllegalArgumentException("set a training budget: maxMinutes, maxEpochs or maxSteps");
             }
-            if (evalEvery < 0 || patience < 0 || devMax < 0 || checkpointEvery < 0) {
-                throw new IllegalArgumentException("evalEvery, patience, devMax and checkpointEvery must not be negative");
+            if (evalEvery < 0 || patience < 0 || devMax < 0 || checkpointEvery < 0 || keepCheckpoints < 0) {
+                throw new IllegalArgumentException("evalEvery, patience, devMax, checkpointEvery and keepCheckpoints"
+                        + " must not be negative");
             }
             return new Trainer(this);
         }
