@@ -207,9 +207,9 @@ public final class Trainer {
             sessionTokens += batchTokens;
             windowLoss += loss * batchTokens;
             windowTokens += batchTokens;
-            DevSet.Score score = dev != null && evalEvery > 0 && st.step % evalEvery == 0 ? evaluate(st, folder) : null;
+            Evaluation score = dev != null && evalEvery > 0 && st.step % evalEvery == 0 ? evaluate(st, folder) : null;
             if (score != null) {
-                lastBleu = score.bleu();
+                lastBleu = score.score().bleu();
             }
             long now = System.nanoTime();
             st.seconds = secondsBefore + (now - start) / 1e9;
@@ -234,7 +234,7 @@ public final class Trainer {
         }
         long now = System.nanoTime();
         st.seconds = secondsBefore + (now - start) / 1e9;
-        DevSet.Score last = dev != null && st.step > st.lastEvalStep ? evaluate(st, folder) : null;
+        Evaluation last = dev != null && st.step > st.lastEvalStep ? evaluate(st, folder) : null;
         if (windowTokens > 0 || last != null) {
             if (windowTokens > 0) {
                 st.lastLoss = windowLoss / windowTokens;
@@ -261,11 +261,15 @@ public final class Trainer {
         return summary;
     }
 
+    /** A dev score and the wall-clock seconds it took. */
+    private record Evaluation(DevSet.Score score, double seconds) {
+    }
+
     /**
      * Scores the dev set; keeps the model in best.zip when it is the best so far (higher BLEU, or equal
      * BLEU and higher chrF: on short sentences BLEU is often 0 for a long time); counts patience.
      */
-    private DevSet.Score evaluate(TrainingState st, RunFolder folder) throws IOException {
+    private Evaluation evaluate(TrainingState st, RunFolder folder) throws IOException {
         long started = System.nanoTime();
         DevSet.Score score = dev.score(model);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -289,20 +293,20 @@ public final class Trainer {
             st.stoppedEarly = true;
             progress.message("stopping early: no better dev BLEU in " + patience + " evaluations");
         }
-        return score;
+        return new Evaluation(score, seconds);
     }
 
-    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, DevSet.Score score) throws IOException {
-        row(log, st, tokensPerSecond, score, true);
+    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, Evaluation eval) throws IOException {
+        row(log, st, tokensPerSecond, eval, true);
     }
 
-    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, DevSet.Score score, boolean withLoss)
+    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, Evaluation eval, boolean withLoss)
             throws IOException {
         if (log != null) {
             log.append(new LogRow(st.step, st.epochs + (st.batchInEpoch > 0 ? 1 : 0), st.seconds,
                     withLoss ? st.lastLoss : Double.NaN, tokensPerSecond,
-                    score == null ? Double.NaN : score.bleu(), score == null ? Double.NaN : score.chrf(),
-                    learningRate()));
+                    eval == null ? Double.NaN : eval.score().bleu(), eval == null ? Double.NaN : eval.score().chrf(),
+                    learningRate(), eval == null ? Double.NaN : eval.seconds()));
         }
     }
 
