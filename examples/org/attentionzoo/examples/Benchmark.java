@@ -14,6 +14,7 @@ import org.attentionzoo.decode.Shards;
 import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.decode.StepModels;
 import org.attentionzoo.decode.step.TopTokens;
+import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
@@ -28,8 +29,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +46,14 @@ import java.util.Locale;
  * Prints one table: training target tokens/s (non-padding, y + EOS) with the model-FLOPs utilisation,
  * greedy decoding sentences/s at batch 64 and at batch 1 (both on all the dev sentences, 256 by default, as
  * the peer), beam-5 sentences/s (the first 32, 16 sentences per batch), and
- * peak resident memory. Decoding uses each model's cached step model ({@code StepModels}); the column
+ * peak resident memory, and end-to-end {@code translate} sentences/s: the command line a user runs
+ * ({@code java -cp <this class path> org.attentionzoo.cli.ZooCli translate --model M --src F --output O}, which is
+ * {@code java -jar target/attention-zoo.jar translate ...} when run from that jar), timed from the JVM's start to
+ * its exit, on every source line of the dev file, with {@code --translate-beam} (default 1, greedy) and the
+ * card's benchmark model saved without optimiser state (barely trained, so its outputs run to the length
+ * limit: an upper bound of the work), or the model {@code DIR/<card>/model.zip} of {@code --translate-models DIR}
+ * (as {@code train --out DIR/<card>} writes it). {@code --translate false} leaves that column out (NaN).
+ * The output starts with the processor and its vector extensions ({@link CpuInfo}). Decoding uses each model's cached step model ({@code StepModels}); the column
  * "greedy b64 uncached" re-runs the whole graph on every prefix ({@code GraphStepModel}), for comparison.
  * {@code --decode false} measures training only (the decoding columns print NaN).
  *
@@ -85,6 +97,9 @@ public final class Benchmark {
         boolean fork = true;
         boolean rowsOnly = false;
         double givenGflops = Double.NaN;
+        boolean translate = true;
+        int translateBeam = 1;
+        Path translateModels = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--train" -> trainFile = Path.of(args[i + 1]);
@@ -100,9 +115,13 @@ public final class Benchmark {
                 case "--fork" -> fork = Boolean.parseBoolean(args[i + 1]);
                 case ROWS_ONLY -> rowsOnly = Boolean.parseBoolean(args[i + 1]);
                 case GFLOPS -> givenGflops = Double.parseDouble(args[i + 1]);
+                case "--translate" -> translate = Boolean.parseBoolean(args[i + 1]);
+                case "--translate-beam" -> translateBeam = Integer.parseInt(args[i + 1]);
+                case "--translate-models" -> translateModels = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false"
-                        + " --workers N --decode-warmup SECONDS --decode-seconds SECONDS --fork true|false");
+                        + " --workers N --decode-warmup SECONDS --decode-seconds SECONDS --fork true|false"
+                        + " --translate true|false --translate-beam N --translate-models DIR");
             }
         }
         if (trainFile == null || devFile == null) {
@@ -112,12 +131,16 @@ public final class Benchmark {
         if (workers <= 0) {
             workers = Threads.workers();
         }
+        if (!rowsOnly) {
+            System.out.println(CpuInfo.describe());
+        }
         MemoryPeak memory = MemoryPeak.start();
         double gflops = Double.isNaN(givenGflops) ? gemmGflops(1024) : givenGflops;
         Tokenizer words = Tokenizers.forName("words");
         List<SentencePair> train = ParallelCorpus.read(trainFile, true).pairs();
-        List<SentencePair> dev = ParallelCorpus.read(devFile, true).pairs().stream()
-                .filter(p -> fits(words, p, 20)).limit(decodeSentences).toList();
+        List<SentencePair> allDev = ParallelCorpus.read(devFile, true).pairs();
+        List<SentencePair> dev = allDev.stream().filter(p -> fits(words, p, 20)).limit(decodeSentences).toList();
+        List<String> devSources = allDev.stream().map(SentencePair::source).toList();
         Vocabulary srcVocab = TrainingData.sourceVocabulary(train, words, 2, 8000);
         Vocabulary tgtVocab = TrainingData.targetVocabulary(train, words, 2, 8000);
         boolean forks = fork && forkable();
@@ -128,9 +151,16 @@ public final class Benchmark {
                     Nd4j.getEnvironment().maxThreads(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup,
                     dev.size(), warmupSeconds, measureSeconds, forks ? "each model in a JVM of its own"
                             : "every model in this JVM");
+            if (decode && translate) {
+                System.out.printf(Locale.ROOT, "translate e2e: `%s translate --beam %d` of the %d dev source lines,"
+                                + " JVM start to exit, %s%n", shown(translateCommand()),
+                        translateBeam, devSources.size(), translateModels != null ? "with " + translateModels
+                                + "/<card>/model.zip" : "with each card's benchmark model (barely trained: outputs run"
+                                + " to the length limit)");
+            }
             System.out.println("| model | params | train tgt tok/s | ms/step | MFU | greedy b64 sent/s "
-                    + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | peak RSS MB |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                    + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | translate e2e sent/s | peak RSS MB |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         }
         if (forks) {
             memory.stop();
@@ -174,10 +204,13 @@ public final class Benchmark {
                     : Double.NaN;                                                          // all of them, as the peer
             double beam = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true, workers,
                     warmupSeconds, measureSeconds) : Double.NaN;
-            System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
+            long peak = memory.peakBytes();
+            double e2e = decode && translate ? endToEnd(model, name, devSources, translateModels, translateBeam)
+                    : Double.NaN;
+            System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
                     name, Zoo.parameterCount(model.graph()) / 1e6, tokPerSec,
-                    1000 * trainSeconds / (batches.size() - warmup), 100 * mfu, b64, b64Uncached, b1, beam,
-                    memory.peakBytes() / 1e6);
+                    1000 * trainSeconds / (batches.size() - warmup), 100 * mfu, b64, b64Uncached, b1, beam, e2e,
+                    peak / 1e6);
         }
         memory.stop();
     }
@@ -217,6 +250,80 @@ public final class Benchmark {
         int status = new ProcessBuilder(command).inheritIO().start().waitFor();
         if (status != 0) {
             throw new IllegalStateException("the benchmark of " + card + " exited with status " + status);
+        }
+    }
+
+    /**
+     * The command line of the CLI as a user starts it: this JVM's {@code java} with this class path and
+     * {@code org.attentionzoo.cli.ZooCli} (no JVM options: the CLI sets what it needs); from a custom class loader
+     * (such as {@code mvn exec:java}), {@code java -jar target/attention-zoo.jar} if it was built; else null.
+     */
+    private static List<String> translateCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        if (forkable()) {
+            return new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "org.attentionzoo.cli.ZooCli"));
+        }
+        Path jar = Path.of("target", "attention-zoo.jar");
+        return Files.isRegularFile(jar) ? new ArrayList<>(List.of(java, "-jar", jar.toString())) : null;
+    }
+
+    /** A command of {@link #translateCommand} as the header shows it: "java", the class path abbreviated. */
+    private static String shown(List<String> command) {
+        if (command == null) {
+            return "(no command: build target/attention-zoo.jar)";
+        }
+        List<String> shown = new ArrayList<>(command);
+        shown.set(0, "java");
+        int cp = shown.indexOf("-cp");
+        if (cp >= 0) {
+            shown.set(cp + 1, "<class path>");
+        }
+        return String.join(" ", shown);
+    }
+
+    /**
+     * Sentences per second of {@code translate} in a new JVM, from its start to its exit, on {@code sources}
+     * written one per line: with {@code modelsDir/<card>/model.zip} when there is one, else with {@code model}
+     * saved without optimiser state. NaN (and a line on stderr) when the command cannot run or fails.
+     */
+    private static double endToEnd(TranslationModel model, String card, List<String> sources, Path modelsDir, int beam)
+            throws IOException, InterruptedException {
+        List<String> command = translateCommand();
+        if (command == null) {
+            System.err.println("translate e2e: build target/attention-zoo.jar (mvn package) or run with a plain class"
+                    + " path to measure it");
+            return Double.NaN;
+        }
+        Path tmp = Files.createTempDirectory("benchmark-translate");
+        try {
+            Path src = tmp.resolve("dev.src");
+            Files.write(src, sources, StandardCharsets.UTF_8);
+            Path modelFile = modelsDir == null ? null : modelsDir.resolve(card).resolve("model.zip");
+            if (modelFile == null || !Files.isRegularFile(modelFile)) {
+                modelFile = tmp.resolve("model.zip");
+                ModelArchive.save(model, modelFile, java.util.Map.of(), false);
+            }
+            Path log = tmp.resolve("translate.log");
+            command.addAll(List.of("translate", "--model", modelFile.toString(), "--src", src.toString(),
+                    "--output", tmp.resolve("out.txt").toString(), "--beam", Integer.toString(beam)));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            long t0 = System.nanoTime();
+            int status = pb.start().waitFor();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (status != 0) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                System.err.println("translate e2e of " + card + " exited with status " + status + ": "
+                        + String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+                return Double.NaN;
+            }
+            return sources.size() / seconds;
+        } finally {
+            try (var files = Files.walk(tmp)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
