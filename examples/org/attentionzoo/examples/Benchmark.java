@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.ParallelCorpus;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.TeacherForcingIterator;
@@ -28,6 +27,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ import java.util.Comparator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * Throughput of every zoo model at the reference size of the PyTorch peer in {@code shared/peer}
@@ -50,10 +52,11 @@ import java.util.Locale;
  * ({@code java -cp <this class path> org.attentionzoo.cli.ZooCli translate --model M --src F --output O}, which is
  * {@code java -jar target/attention-zoo.jar translate ...} when run from that jar), timed from the JVM's start to
  * its exit, on every source line of the dev file, with {@code --translate-beam} (default 1, greedy) and the
- * card's benchmark model saved without optimiser state (barely trained, so its outputs run to the length
- * limit: an upper bound of the work), or the model {@code DIR/<card>/model.zip} of {@code --translate-models DIR}
- * (as {@code train --out DIR/<card>} writes it). {@code --translate false} leaves that column out (NaN).
- * The output starts with the processor and its vector extensions ({@link CpuInfo}). Decoding uses each model's cached step model ({@code StepModels}); the column
+ * card's benchmark model saved without optimiser state (barely trained: its outputs tend to run to the length
+ * limit, more work than a trained model's), or the model {@code DIR/<card>/model.zip} of
+ * {@code --translate-models DIR} (as {@code train --out DIR/<card>} writes it). {@code --translate false} leaves
+ * that column out (NaN). The output starts with the processor and its vector extensions ({@link CpuInfo}).
+ * Decoding uses each model's cached step model ({@code StepModels}); the column
  * "greedy b64 uncached" re-runs the whole graph on every prefix ({@code GraphStepModel}), for comparison.
  * {@code --decode false} measures training only (the decoding columns print NaN).
  *
@@ -78,55 +81,86 @@ import java.util.Locale;
  * Model FLOPs per target token are estimated as 6 · (parameters outside the embeddings), the usual
  * forward + backward count; utilisation = achieved FLOP/s ÷ (measured one-thread GEMM FLOP/s × workers).
  */
-public final class Benchmark {
+@Command(name = "Benchmark", mixinStandardHelpOptions = true,
+        description = "Training and decoding throughput of the zoo's models at the PyTorch peer's sizes, end-to-end"
+                + " translate speed, peak memory; one table.")
+public final class Benchmark implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        Path trainFile = null;
-        Path devFile = null;
-        List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
-                "luong-general-feed", "bahdanau"));
-        Zoo.CARDS.stream().filter(c -> c.startsWith("transformer-small")).forEach(cards::add);
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training TSV (source<TAB>target).")
+    Path trainFile;
+
+    @Option(names = "--dev", required = true, paramLabel = "FILE", description = "Dev TSV: decoding and translate input.")
+    Path devFile;
+
+    @Option(names = "--cards", split = ",", paramLabel = "CARD", description = "Cards to measure, comma-separated"
+            + " (default: seq2seq-lstm, luong-dot, luong-general, luong-concat, luong-general-feed, bahdanau and the"
+            + " transformer-small cards).")
+    List<String> cards;
+
+    @Option(names = "--steps", defaultValue = "30", description = "Timed training steps, after 5 untimed (default"
+            + " ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--decode-sents", defaultValue = "256", paramLabel = "N",
+            description = "Dev sentences to decode (default ${DEFAULT-VALUE}).")
+    int decodeSentences;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads per ND4J operation.")
+    Integer threads;
+
+    @Option(names = "--decode", arity = "1", defaultValue = "true",
+            description = "Measure decoding: true or false (default ${DEFAULT-VALUE}).")
+    boolean decode;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Worker threads; 0 for one per core (default"
+            + " ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--decode-warmup", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Untimed decoding before each measurement (default ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--decode-seconds", defaultValue = "3", paramLabel = "SECONDS",
+            description = "Timed decoding per measurement (default ${DEFAULT-VALUE}).")
+    double measureSeconds;
+
+    @Option(names = "--fork", arity = "1", defaultValue = "true",
+            description = "Each model in a JVM of its own: true or false (default ${DEFAULT-VALUE}).")
+    boolean fork;
+
+    @Option(names = "--translate", arity = "1", defaultValue = "true",
+            description = "Measure end-to-end translate: true or false (default ${DEFAULT-VALUE}).")
+    boolean translate;
+
+    @Option(names = "--translate-beam", defaultValue = "1", paramLabel = "N",
+            description = "Beam size of the end-to-end translate (default ${DEFAULT-VALUE}).")
+    int translateBeam;
+
+    @Option(names = "--translate-models", paramLabel = "DIR",
+            description = "Translate with DIR/<card>/model.zip (train --out DIR/<card>) where there is one.")
+    Path translateModels;
+
+    /** Options only a forked run gets: print the model rows without the header, and use the parent's GEMM speed. */
+    @Option(names = "--rows-only", arity = "1", defaultValue = "false", hidden = true)
+    boolean rowsOnly;
+
+    @Option(names = "--gflops", defaultValue = "NaN", hidden = true)
+    double givenGflops;
+
+    public static void main(String[] args) {
+        ExampleCli.run(new Benchmark(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         int warmup = 5;                                    // steps, as the peer's benchmark: 5 untimed, 30 timed
-        int steps = 30;
-        int decodeSentences = 256;
-        boolean decode = true;
-        int workers = 0;
-        double warmupSeconds = 5;
-        double measureSeconds = 3;
-        boolean fork = true;
-        boolean rowsOnly = false;
-        double givenGflops = Double.NaN;
-        boolean translate = true;
-        int translateBeam = 1;
-        Path translateModels = null;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--train" -> trainFile = Path.of(args[i + 1]);
-                case "--dev" -> devFile = Path.of(args[i + 1]);
-                case "--cards" -> cards = List.of(args[i + 1].split(","));
-                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
-                case "--decode-sents" -> decodeSentences = Integer.parseInt(args[i + 1]);
-                case "--threads" -> Threads.use(Integer.parseInt(args[i + 1]));
-                case "--decode" -> decode = Boolean.parseBoolean(args[i + 1]);
-                case "--workers" -> workers = Integer.parseInt(args[i + 1]);
-                case "--decode-warmup" -> warmupSeconds = Double.parseDouble(args[i + 1]);
-                case "--decode-seconds" -> measureSeconds = Double.parseDouble(args[i + 1]);
-                case "--fork" -> fork = Boolean.parseBoolean(args[i + 1]);
-                case ROWS_ONLY -> rowsOnly = Boolean.parseBoolean(args[i + 1]);
-                case GFLOPS -> givenGflops = Double.parseDouble(args[i + 1]);
-                case "--translate" -> translate = Boolean.parseBoolean(args[i + 1]);
-                case "--translate-beam" -> translateBeam = Integer.parseInt(args[i + 1]);
-                case "--translate-models" -> translateModels = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false"
-                        + " --workers N --decode-warmup SECONDS --decode-seconds SECONDS --fork true|false"
-                        + " --translate true|false --translate-beam N --translate-models DIR");
-            }
+        if (threads != null) {
+            Threads.use(threads);
         }
-        if (trainFile == null || devFile == null) {
-            System.err.println("error: Benchmark needs --train FILE and --dev FILE (source<TAB>target corpora)");
-            System.exit(1);
+        if (cards == null) {
+            cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
+                    "luong-general-feed", "bahdanau"));
+            Zoo.CARDS.stream().filter(c -> c.startsWith("transformer-small")).forEach(cards::add);
         }
         if (workers <= 0) {
             workers = Threads.workers();
@@ -155,8 +189,8 @@ public final class Benchmark {
                 System.out.printf(Locale.ROOT, "translate e2e: `%s translate --beam %d` of the %d dev source lines,"
                                 + " JVM start to exit, %s%n", shown(translateCommand()),
                         translateBeam, devSources.size(), translateModels != null ? "with " + translateModels
-                                + "/<card>/model.zip" : "with each card's benchmark model (barely trained: outputs run"
-                                + " to the length limit)");
+                                + "/<card>/model.zip" : "with each card's benchmark model (barely trained: outputs tend"
+                                + " to run to the length limit)");
             }
             System.out.println("| model | params | train tgt tok/s | ms/step | MFU | greedy b64 sent/s "
                     + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | translate e2e sent/s | peak RSS MB |");
@@ -165,9 +199,9 @@ public final class Benchmark {
         if (forks) {
             memory.stop();
             for (String name : cards) {
-                forkFor(name, args, gflops);
+                forkFor(name, gflops);
             }
-            return;
+            return 0;
         }
         for (String name : cards) {
             ModelCard card = Zoo.card(name).toBuilder().embeddingSize(256).hiddenSize(256).dropout(0.1).build();
@@ -213,11 +247,8 @@ public final class Benchmark {
                     peak / 1e6);
         }
         memory.stop();
+        return 0;
     }
-
-    /** Options only a forked run gets: print the model rows without the header, and use the parent's GEMM speed. */
-    private static final String ROWS_ONLY = "--rows-only";
-    private static final String GFLOPS = "--gflops";
 
     /**
      * Whether each model can run in a JVM of its own: only when this one was started with a plain class path
@@ -233,20 +264,14 @@ public final class Benchmark {
      * shapes it sees and builds every other one natively, native memory) does not slow the next, and the peak
      * RSS is that model's alone. The child prints its row to this process's output.
      */
-    private static void forkFor(String card, String[] args, double gflops) throws Exception {
+    private void forkFor(String card, double gflops) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Benchmark.class.getName());
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].equals("--cards") && !args[i].equals("--fork")) {
-                command.add(args[i]);
-                command.add(args[i + 1]);
-            }
-        }
-        command.addAll(List.of("--cards", card, "--fork", "false", ROWS_ONLY, "true", GFLOPS, Double.toString(gflops)));
+        command.addAll(childArguments(card, gflops));
         int status = new ProcessBuilder(command).inheritIO().start().waitFor();
         if (status != 0) {
             throw new IllegalStateException("the benchmark of " + card + " exited with status " + status);
@@ -325,6 +350,23 @@ public final class Benchmark {
                 }
             }
         }
+    }
+
+    /** The options of the run of one card in a JVM of its own: this run's, for that card, rows only. */
+    List<String> childArguments(String card, double gflops) {
+        List<String> a = new ArrayList<>(List.of("--train", trainFile.toString(), "--dev", devFile.toString(),
+                "--cards", card, "--steps", Integer.toString(steps), "--decode-sents", Integer.toString(decodeSentences),
+                "--decode", Boolean.toString(decode), "--workers", Integer.toString(workers),
+                "--decode-warmup", Double.toString(warmupSeconds), "--decode-seconds", Double.toString(measureSeconds),
+                "--translate", Boolean.toString(translate), "--translate-beam", Integer.toString(translateBeam)));
+        if (threads != null) {
+            a.addAll(List.of("--threads", threads.toString()));
+        }
+        if (translateModels != null) {
+            a.addAll(List.of("--translate-models", translateModels.toString()));
+        }
+        a.addAll(List.of("--fork", "false", "--rows-only", "true", "--gflops", Double.toString(gflops)));
+        return a;
     }
 
     private static boolean fits(Tokenizer t, SentencePair p, int max) {
