@@ -14,6 +14,7 @@ import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.decode.StepModels;
 import org.attentionzoo.decode.step.TopTokens;
 import org.attentionzoo.io.ModelArchive;
+import org.attentionzoo.models.GraphNames;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
@@ -474,7 +475,8 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     private static long embeddingParams(TranslationModel model) {
-        return model.graph().getLayer("source_embedding").numParams() + model.graph().getLayer("target_embedding").numParams();
+        return model.graph().getLayer(GraphNames.SOURCE_EMBEDDING).numParams()
+                + model.graph().getLayer(GraphNames.TARGET_EMBEDDING).numParams();
     }
 
     /** Single-precision matrix multiply speed through ND4J: 2n³ FLOPs per product, best of 5. */
