@@ -50,6 +50,7 @@ final class TrainingRun {
         TrainingSummary s = Trainer.builder().model(m).data(batches)
                 .maxMinutes(o.minutes).maxEpochs(o.epochs).maxSteps(o.steps).workers(o.workers)
                 .dev(devPairs).devMax(o.devMax).evalEvery(o.evalEvery).patience(o.patience)
+                .keepCheckpoints(o.keepCheckpoints)
                 .logEvery(o.logEvery).progress(Progress.forConsole(System.out, o.logEvery))
                 .out(o.out).runIdentity(id).provenance(provenance)
                 .build().train();
