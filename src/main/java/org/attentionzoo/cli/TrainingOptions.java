@@ -27,9 +27,9 @@ final class TrainingOptions {
     @Option(names = "--batch", defaultValue = "64", description = "Sentence pairs per batch (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--batch-tokens", defaultValue = "0",
+    @Option(names = "--batch-tokens", defaultValue = "1024",
             description = "Most padded token positions per batch (sentences x the longest side, +1 for the target's"
-                    + " end); long sentences then come in smaller batches, which bounds training memory. 0 for no cap"
+                    + " end): long sentences come in smaller batches, which bounds training memory; 0 for no cap"
                     + " (default ${DEFAULT-VALUE}).")
     int batchTokens;
 
