@@ -1,5 +1,6 @@
 package org.attentionzoo.models;
 
+import org.attentionzoo.layers.attention.ScoreType;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonPropertyOrder;
@@ -234,8 +235,7 @@ public final class ModelCard {
         } else if (family() == Family.ATTENTION) {
             encoder();
             decoder();
-            require(List.of("dot", "general", "concat", "additive").contains(score()), "score", score,
-                    "one of dot, general, concat, additive");
+            require(ScoreType.names().contains(score()), "score", score, "one of " + String.join(", ", ScoreType.names()));
             require(attentionSize() > 0, "attentionSize", attentionSize, "a positive integer");
             require(encoder() == Encoder.LSTM || hiddenSize % 2 == 0, "hiddenSize", hiddenSize,
                     "even for a bidirectional encoder (each direction has hiddenSize / 2 units)");

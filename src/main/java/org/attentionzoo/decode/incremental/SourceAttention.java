@@ -1,13 +1,8 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.layers.attention.AttentionScore;
-import org.attentionzoo.layers.attention.ConcatScore;
-import org.attentionzoo.layers.attention.DotScore;
-import org.attentionzoo.layers.attention.GeneralScore;
 import org.attentionzoo.layers.attention.MaskedSoftmax;
 import org.attentionzoo.models.RnnAttention;
-import org.attentionzoo.util.DirectBuffers;
-import org.attentionzoo.util.DirectMatmul;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,10 +35,8 @@ final class SourceAttention {
 
     private final AttentionScore scorer;
     private final Map<String, INDArray> params;
-    /** Whether the score is q · (prepared key): Luong's dot and general ({@link OneQueryAttention} runs them). */
-    private final boolean dotProduct;
-    /** Whether the score is v_a · tanh(q W_q + prepared key): concat and additive ({@link OneQueryAttention} too). */
-    private final boolean concat;
+    /** The score's one-query step, run by {@link OneQueryAttention}; null: the score's array form. */
+    private final AttentionScore.QueryStep queryStep;
 
     /**
      * @param scorer the attention vertex's score function
@@ -52,8 +45,7 @@ final class SourceAttention {
     SourceAttention(AttentionScore scorer, ComputationGraph graph) {
         this.scorer = scorer;
         this.params = graph.getVertex(RnnAttention.ATTENTION).paramTable(false);
-        this.dotProduct = scorer instanceof DotScore || scorer instanceof GeneralScore;
-        this.concat = scorer instanceof ConcatScore;
+        this.queryStep = scorer.queryStep(params);
     }
 
     /** The name of the vertex that feeds the attention its encoder states (its second input). */
@@ -97,12 +89,10 @@ final class SourceAttention {
         long rows = query.size(0);
         INDArray keys = sources.get(KEYS);
         boolean fast = OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), keys, sources.get(SOURCE_MASK));
-        if (fast && (dotProduct || concat && DirectBuffers.contiguous(params.get(ConcatScore.V_A)))) {
+        if (fast && queryStep != null) {
             INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, keys.size(1)}, 'c');
-            INDArray c = dotProduct
-                    ? OneQueryAttention.context(query, sources.get(PREPARED_KEYS), keys, 1, sources.get(SOURCE_MASK), 1, 1.0, a)
-                    : OneQueryAttention.concatContext(DirectMatmul.mmul(query, params.get(ConcatScore.W_Q)),  // q W_q [rows, dA]
-                    sources.get(PREPARED_KEYS), params.get(ConcatScore.V_A), keys, sources.get(SOURCE_MASK), a);
+            INDArray c = OneQueryAttention.context(queryStep.prepareQueries(query), sources.get(PREPARED_KEYS), keys,
+                    sources.get(SOURCE_MASK), a, queryStep.rowScore());
             return new Attended(c, a);
         }
         INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
