@@ -1,6 +1,8 @@
 package org.attentionzoo.decode.incremental;
 
+import org.attentionzoo.layers.attention.Alignment;
 import org.attentionzoo.layers.attention.AttentionScore;
+import org.attentionzoo.layers.attention.AttentionSpan;
 import org.attentionzoo.layers.attention.MaskedSoftmax;
 import org.attentionzoo.models.RnnAttention;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Map;
 
 /**
- * Global attention of one decoder query per row over its sentence's cached encoder states, the part
+ * Attention of one decoder query per row over its sentence's cached encoder states (global, or Luong's local
+ * window: {@link Alignment#step}), the part
  * that {@link org.attentionzoo.layers.attention.LuongAttention} and
  * {@link org.attentionzoo.layers.attention.AttentionDecoder} share (Luong et al. 2015, section 3.1;
  * Bahdanau et al. 2015, eqs. 5-6):
@@ -34,6 +37,7 @@ final class SourceAttention {
     static final String SOURCE_MASK = EncoderPass.SOURCE_MASK;
 
     private final AttentionScore scorer;
+    private final Alignment alignment;
     private final Map<String, INDArray> params;
     /** The score's one-query step, run by {@link OneQueryAttention}; null: the score's array form. */
     private final AttentionScore.QueryStep queryStep;
@@ -43,7 +47,17 @@ final class SourceAttention {
      * @param graph  the graph whose {@link RnnAttention#ATTENTION} vertex holds the scorer's parameters
      */
     SourceAttention(AttentionScore scorer, ComputationGraph graph) {
+        this(scorer, AttentionSpan.GLOBAL.create(0, 0, AttentionSpan.DEFAULT_WINDOW), graph);
+    }
+
+    /**
+     * @param scorer    the attention vertex's score function
+     * @param alignment the vertex's alignment: global, or a local window ({@link Alignment#step})
+     * @param graph     the graph whose {@link RnnAttention#ATTENTION} vertex holds their parameters
+     */
+    SourceAttention(AttentionScore scorer, Alignment alignment, ComputationGraph graph) {
         this.scorer = scorer;
+        this.alignment = alignment;
         this.params = graph.getVertex(RnnAttention.ATTENTION).paramTable(false);
         this.queryStep = scorer.queryStep(params);
     }
@@ -86,18 +100,41 @@ final class SourceAttention {
      * @param sources the rows' sentences of the encoded state
      */
     Attended attend(INDArray query, RowState sources) {
+        return attend(query, sources, null);
+    }
+
+    /**
+     * {@link #attend(INDArray, RowState)} at given target positions: the alignment's decoding step
+     * ({@link Alignment#step}) says which source positions the softmax runs over (all real ones for global, a
+     * window for local) and the factor on its weights (local-p's Gaussian); then c = Σ_s a_s h̄_s.
+     *
+     * @param positions t per row [rows, 1], the number of target tokens before this step; null for global attention
+     */
+    Attended attend(INDArray query, RowState sources, INDArray positions) {
         long rows = query.size(0);
         INDArray keys = sources.get(KEYS);
-        boolean fast = OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), keys, sources.get(SOURCE_MASK));
+        Alignment.Step span = alignment.step(query, positions, sources.get(SOURCE_MASK), params);
+        boolean fast = OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), keys, span.keep());
+        INDArray a;
+        INDArray c;
         if (fast && queryStep != null) {
-            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, keys.size(1)}, 'c');
-            INDArray c = OneQueryAttention.context(queryStep.prepareQueries(query), sources.get(PREPARED_KEYS), keys,
-                    sources.get(SOURCE_MASK), a, queryStep.rowScore());
-            return new Attended(c, a);
+            a = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, keys.size(1)}, 'c');
+            c = OneQueryAttention.context(queryStep.prepareQueries(query), sources.get(PREPARED_KEYS), keys,
+                    span.keep(), a, queryStep.rowScore());
+        } else {
+            INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
+            a = MaskedSoftmax.apply(e, span.keep()).reshape('c', rows, keys.size(1));                                // [rows, tSrc]
+            c = span.factor() == null ? weighted(a, keys) : null;
         }
-        INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
-        INDArray a = MaskedSoftmax.apply(e, sources.get(SOURCE_MASK));                                          // [rows, 1, tSrc]
-        INDArray c = Nd4j.matmul(a, keys).reshape('c', rows, keys.size(2));                                     // [rows, dEnc]
-        return new Attended(c, a.reshape('c', rows, keys.size(1)));
+        if (span.factor() != null) {
+            a.muli(span.factor());
+            c = weighted(a, keys);
+        }
+        return new Attended(c, a);
+    }
+
+    /** Σ_s a_s h̄_s: weights [rows, tSrc], keys [rows, tSrc, dEnc] → [rows, dEnc]. */
+    private static INDArray weighted(INDArray a, INDArray keys) {
+        return Nd4j.matmul(a.reshape('c', a.size(0), 1, a.size(1)), keys).reshape('c', a.size(0), keys.size(2));
     }
 }

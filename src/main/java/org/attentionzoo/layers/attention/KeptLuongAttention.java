@@ -21,12 +21,12 @@ import static org.attentionzoo.layers.KeptRows.mm;
  * workspace, and the backward pass of the same inputs uses them:
  * <pre>
  *   Q [mb, tT, dDec], K [mb, tS, dEnc]       the inputs as rows (NCW → [mb, t, d])
- *   E = score(Q, K)                            A = softmax(E + (m − 1)·1e9) ⊙ m   ({@link MaskedSoftmax})
+ *   E = score(Q, K)                            A = align(E, Q, m)   (global: softmax(E + (m − 1)·1e9) ⊙ m, {@link Alignment})
  *   C = A K        J = [C ; Q]        H = tanh(J W_c)        out = H ⊙ m_dec
  * backward, from dOut:
  *   dP = dOut ⊙ m_dec ⊙ (1 − H²)      dW_c = Jᵀ dP           [dC ; dQ] = dP W_cᵀ
- *   dA = dC Kᵀ      dK = Aᵀ dC        dE = A ⊙ (dA − Σ_s dA ⊙ A),   then the score's own backward pass
- *                                      ({@link AttentionScore#training}) adds to dQ and dK
+ *   dA = dC Kᵀ      dK = Aᵀ dC        dE from the alignment's backward pass ({@link Alignment#training}; global:
+ *                                      A ⊙ (dA − Σ_s dA ⊙ A)), then the score's ({@link AttentionScore#training}), adding to dQ and dK
  * </pre>
  * m is the source mask, m_dec the target mask. Inference and a backward pass whose forward pass was not kept
  * (other inputs) run the SameDiff graph ({@link org.attentionzoo.layers.FixedSameDiffGraphVertex}); both
@@ -64,6 +64,7 @@ public class KeptLuongAttention extends KeptGraphVertex {
         private final INDArray q;          // [mb, tT, dDec]
         private final INDArray k;          // [mb, tS, dEnc]
         private final AttentionScore.Training score;
+        private final Alignment.Training alignment;
         private final INDArray weights;    // A [mb, tT, tS]
         private final INDArray joined;     // J rows [mb·tT, dEnc + dDec]
         private final INDArray tanh;       // H rows [mb·tT, dOut]
@@ -85,7 +86,8 @@ public class KeptLuongAttention extends KeptGraphVertex {
             k = kRows.reshape('c', mb, tS, dEnc);
             score = conf.scoreFunction().training(q, k, p);
             INDArray sourceMask = encoderMask != null ? encoderMask : Nd4j.ones(type, mb, tS);
-            weights = MaskedSoftmax.apply(score.scores(), sourceMask);                       // [mb, tT, tS]
+            alignment = conf.alignment().training(score.scores(), q, sourceMask, p);
+            weights = alignment.weights();                                                   // [mb, tT, tS]
             INDArray context = mm(weights, k, false, false).reshape('c', mb * tT, dEnc);
             joined = Nd4j.concat(1, context, qRows);
             tanh = Transforms.tanh(mm(joined, wc, false, false), false);
@@ -111,10 +113,7 @@ public class KeptLuongAttention extends KeptGraphVertex {
             INDArray dQ = dJoined.get(NDArrayIndex.all(), NDArrayIndex.interval(dEnc, dEnc + dDec)).dup('c');
             INDArray dWeights = mm(dContext, k, false, true);                                  // [mb, tT, tS]
             INDArray dK = mm(weights, dContext, true, false);                                  // [mb, tS, dEnc]
-            INDArray dRows = dWeights.reshape('c', mb * tT, tS);                               // views, a row per query
-            INDArray weightRows = weights.reshape('c', mb * tT, tS);
-            dRows.subiColumnVector(dRows.mul(weightRows).sum(true, 1)).muli(weightRows);       // dE, in dWeights
-            score.backward(dWeights, dQ, dK, grads);
+            score.backward(alignment.backward(dWeights, dQ, grads), dQ, dK, grads);
             return new INDArray[]{dQ, dK.reshape('c', mb * tS, dEnc)};
         }
     }
