@@ -1,6 +1,7 @@
 package org.attentionzoo.layers.attention;
 
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -83,7 +84,9 @@ public final class LocalAlignment implements Alignment {
     @Override
     public SDVariable weights(SameDiff sd, SDVariable scores, SDVariable queries, SDVariable sourceMask,
                               Map<String, SDVariable> params) {
-        SDVariable m = sd.expandDims(sourceMask.castTo(scores.dataType()), 1);               // [mb, 1, tK]
+        SDVariable shape = scores.shape();                                                    // [mb, tQ, tK]
+        SDVariable m = sd.reshape(sourceMask.castTo(scores.dataType()), sd.concat(0, shape.get(SDIndex.interval(0, 1)),
+                sd.constant(Nd4j.createFromArray(1L)), shape.get(SDIndex.interval(2, 3))));   // [mb, 1, tK], whatever rank DL4J gave the mask
         SDVariable ones = sd.onesLike(scores);                                                // [mb, tQ, tK]
         SDVariable s = sd.cumsum(ones, false, false, 2).sub(1.0);                             // s, [mb, tQ, tK]
         SDVariable centre;                                                                    // p_t, broadcast over s

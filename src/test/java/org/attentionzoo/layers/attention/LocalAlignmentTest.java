@@ -134,6 +134,31 @@ class LocalAlignmentTest {
         }
     }
 
+    /**
+     * A batch of one sentence of one token: DL4J hands the vertex that source mask with fewer dimensions, which
+     * the SameDiff form must still read as [mb, 1, tK]. The one position is always in the window; local-p's weight
+     * there is its Gaussian exp(−2 p²) (D = 1, σ = 1/2) with p = sigmoid(·) in (0, 1).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"local-m", "local-p"})
+    void oneTokenSourceInABatchOfOne(String span) {
+        LuongAttention conf = new LuongAttention.Builder().decoderSize(4).encoderSize(4).outputSize(3)
+                .attentionSize(2).span(AttentionSpan.parse(span)).window(1).build();
+        org.deeplearning4j.nn.graph.ComputationGraph net = AttentionGraphs.alone(conf, 4, 4);
+        INDArray[] in = {Nd4j.rand(DataType.DOUBLE, 1, 4, 2), Nd4j.rand(DataType.DOUBLE, 1, 4, 1)};
+        INDArray[] masks = {Nd4j.ones(DataType.DOUBLE, 1, 2), Nd4j.ones(DataType.DOUBLE, 1, 1)};
+        INDArray out = net.output(false, in, masks)[0];
+        assertEquals("[1, 3, 2]", java.util.Arrays.toString(out.shape()));
+        INDArray a = AlignmentProbe.alignments(net, "att", in, masks);                 // [1, 2, 1]
+        for (double w : a.data().asDouble()) {
+            if (span.equals("local-m")) {
+                assertTrue(w == 1.0 || w == 0.0, "t = 0 sees s = 0 alone, t = 1 too (|1 − 0| ≤ 1): " + a);
+            } else {
+                assertTrue(w > Math.exp(-2) - 1e-6 && w < 1, "exp(−2 p²) with p in (0, 1): " + a);
+            }
+        }
+    }
+
     @Test
     void windowMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> AttentionSpan.LOCAL_M.create(2, 2, 0));
