@@ -39,8 +39,6 @@ final class SourceAttention {
     private final AttentionScore scorer;
     private final Alignment alignment;
     private final Map<String, INDArray> params;
-    /** The score's one-query step, run by {@link OneQueryAttention}; null: the score's array form. */
-    private final AttentionScore.QueryStep queryStep;
 
     /**
      * @param scorer the attention vertex's score function
@@ -59,7 +57,6 @@ final class SourceAttention {
         this.scorer = scorer;
         this.alignment = alignment;
         this.params = graph.getVertex(RnnAttention.ATTENTION).paramTable(false);
-        this.queryStep = scorer.queryStep(params);
     }
 
     /** The name of the vertex that feeds the attention its encoder states (its second input). */
@@ -115,9 +112,10 @@ final class SourceAttention {
         INDArray keys = sources.get(KEYS);
         Alignment.Step span = alignment.step(query, positions, sources.get(SOURCE_MASK), params);
         boolean fast = OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), keys, span.keep());
+        AttentionScore.QueryStep queryStep = fast ? scorer.queryStep(params) : null;   // per step: parameters may have moved
         INDArray a;
         INDArray c;
-        if (fast && queryStep != null) {
+        if (queryStep != null) {
             a = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, keys.size(1)}, 'c');
             c = OneQueryAttention.context(queryStep.prepareQueries(query), sources.get(PREPARED_KEYS), keys,
                     span.keep(), a, queryStep.rowScore());
