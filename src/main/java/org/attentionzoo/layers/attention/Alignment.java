@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Like a score, it holds every form of its math: the SameDiff form (the definition), the training pass with its
  * backward pass ({@link #training}, run by {@link KeptLuongAttention}), and the one-query decoding step
- * ({@link #step}, run by the incremental decoders); {@code AlignmentFormsTest} holds them equal. Parameters (local-p's
+ * ({@link #step}, run by the incremental decoders); {@code LocalAlignmentTest} holds them equal. Parameters (local-p's
  * position predictor) live in the enclosing layer's parameter table; keys contain no underscore.
  */
 public interface Alignment {
