@@ -98,7 +98,8 @@ public final class RnnAttention {
                 nIn = h;
             }
             g.addVertex(ATTENTION, new LuongAttention.Builder().decoderSize(h).encoderSize(h).outputSize(h)
-                    .attentionSize(card.attentionSize()).score(ScoreType.parse(card.score())).build(), below, encoderStates);
+                    .attentionSize(card.attentionSize()).score(ScoreType.parse(card.score()))
+                    .span(card.attention()).window(card.window()).build(), below, encoderStates);
         }
         ZooGraphs.softmaxOutput(g, card, ATTENTION, h, targetVocab);
         return g.build();
