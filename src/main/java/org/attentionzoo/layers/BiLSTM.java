@@ -1,6 +1,8 @@
 package org.attentionzoo.layers;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -10,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitUtil;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.primitives.Pair;
@@ -27,6 +30,7 @@ import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 
@@ -210,6 +214,14 @@ public class BiLSTM extends SequenceLayer {
         } else {
             WeightInitUtil.initWeights(fanIn, nOut, view.shape(), weightInit, null, 'c', view);
         }
+    }
+
+    /** The runtime: {@link KeptBiLSTM}, whose training step is computed by hand; this graph at inference. */
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray paramsView, boolean initializeParams, DataType networkDataType) {
+        return LayerRuntimes.wire(new KeptBiLSTM(conf, networkDataType), this, conf, listeners, layerIndex,
+                paramsView, initializeParams);
     }
 
     @Override
