@@ -48,6 +48,45 @@ class KeptBiLSTMTest {
         check(null);
     }
 
+    /**
+     * Inside {@code computeGradientAndScore} the kept arrays live in DL4J's workspaces: two passes with workspaces
+     * give the score and gradient of two passes without (every array a plain allocation), so nothing kept is
+     * overwritten before the backward pass reads it.
+     */
+    @Test
+    void workspacesKeepTheForwardPass() {
+        GradientChecks.inDoublePrecision(() -> {
+            ComputationGraph with = BiLstmGraphs.init(BiLstmGraphs.tagger(DataType.DOUBLE, 7, N_IN, HIDDEN, 2));
+            Nd4j.getRandom().setSeed(6);
+            with.params().assign(Nd4j.rand(DataType.DOUBLE, with.params().shape()).subi(0.5));
+            org.deeplearning4j.nn.conf.ComputationGraphConfiguration plain = with.getConfiguration().clone();
+            plain.setTrainingWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.NONE);
+            plain.setInferenceWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.NONE);
+            ComputationGraph without = new ComputationGraph(plain);
+            without.init(with.params().dup(), false);
+            assertEquals(org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED, with.getConfiguration().getTrainingWorkspaceMode());
+            INDArray[] in = {GruGraphs.ids(DataType.DOUBLE, MB, T, 7)};
+            INDArray[] labels = {GradientChecks.labels(MB, 2, T, 9)};
+            INDArray[] masks = {GradientChecks.mask(T, 5, 2, 4)};
+            for (int pass = 0; pass < 2; pass++) {
+                INDArray[] gradients = new INDArray[2];
+                double[] scores = new double[2];
+                ComputationGraph[] graphs = {with, without};
+                for (int i = 0; i < 2; i++) {
+                    graphs[i].setInputs(in);
+                    graphs[i].setLabels(labels);
+                    graphs[i].setLayerMaskArrays(masks, masks);
+                    graphs[i].computeGradientAndScore();
+                    gradients[i] = graphs[i].gradient().gradient().dup();
+                    scores[i] = graphs[i].score();
+                }
+                assertEquals(scores[1], scores[0], 1e-12);
+                assertClose(gradients[1], gradients[0], "gradient, pass " + pass);
+            }
+            return null;
+        });
+    }
+
     @Test
     void lengthsOfMasks() {
         assertArrayEquals(new int[]{5, 3, 1}, KeptBiLSTM.lengths(GradientChecks.mask(T, 5, 3, 1), 3, T));
