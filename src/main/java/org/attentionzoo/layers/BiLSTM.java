@@ -71,7 +71,10 @@ import java.util.Objects;
  * construction: the input is multiplied by the 0/1 mask before either LSTM (padding never enters a
  * state a real step reads: in both runs it comes after the real steps), the mask is made exactly 0/1
  * with {@code mask > 0}, no array is created uninitialised, and the output is multiplied by the mask.
- * Because T is not baked into the graph, one SameDiff graph serves every sequence length.
+ * Because T is not baked into the graph, one SameDiff graph serves every sequence length. This graph is the
+ * definition and runs at inference; a training step runs {@link KeptBiLSTM}, the same function computed by hand
+ * with its forward pass kept for the backward pass (equal to this graph to 1e-10 in double, {@code KeptBiLSTMTest}),
+ * because training through this graph grows native memory with every step in M2.1.
  *
  * <h2>Parameters</h2>
  * Six, forward and backward separately, gates [i | f | g | o] side by side:
