@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
+import java.util.Map;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
@@ -43,7 +44,7 @@ public class KeptBiLSTM extends SameDiffLayer {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         kept = null;
         assertInputSet(false);
-        int[] lengths = training ? lengths(maskArray, (int) input.size(0), (int) input.size(2)) : null;
+        int[] lengths = training ? SequenceReverse.Runtime.lengths(maskArray, (int) input.size(0), (int) input.size(2)) : null;
         if (lengths == null) {
             return super.activate(training, workspaceMgr);
         }
@@ -70,32 +71,6 @@ public class KeptBiLSTM extends SameDiffLayer {
         kept = null;
     }
 
-    /**
-     * Each sequence's length: all T without a mask, the number of leading entries above 0 with one; null for a
-     * mask with an entry above 0 after one that is not.
-     */
-    static int[] lengths(INDArray mask, int mb, int steps) {
-        int[] lengths = new int[mb];
-        if (mask == null) {
-            Arrays.fill(lengths, steps);
-            return lengths;
-        }
-        double[] m = mask.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        for (int r = 0; r < mb; r++) {
-            int len = 0;
-            while (len < steps && m[r * steps + len] > 0) {
-                len++;
-            }
-            for (int t = len; t < steps; t++) {
-                if (m[r * steps + t] > 0) {
-                    return null;
-                }
-            }
-            lengths[r] = len;
-        }
-        return lengths;
-    }
-
     /** One kept forward pass: both directions over the input [mb, nIn, T]. */
     private static final class Pass {
         final INDArray input;
@@ -105,7 +80,7 @@ public class KeptBiLSTM extends SameDiffLayer {
         final LstmSequence forward;
         final LstmSequence backward;
 
-        Pass(INDArray input, int[] lengths, java.util.Map<String, INDArray> p, LayerWorkspaceMgr mgr) {
+        Pass(INDArray input, int[] lengths, Map<String, INDArray> p, LayerWorkspaceMgr mgr) {
             this.input = input;
             this.lengths = lengths;
             this.mb = (int) input.size(0);
@@ -138,7 +113,7 @@ public class KeptBiLSTM extends SameDiffLayer {
             return out;
         }
 
-        INDArray backward(INDArray epsilon, java.util.Map<String, INDArray> p, java.util.Map<String, INDArray> grads,
+        INDArray backward(INDArray epsilon, Map<String, INDArray> p, Map<String, INDArray> grads,
                           LayerWorkspaceMgr mgr) {
             int h = forward.size;
             DataType type = epsilon.dataType();

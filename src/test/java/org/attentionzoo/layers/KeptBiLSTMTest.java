@@ -89,10 +89,10 @@ class KeptBiLSTMTest {
 
     @Test
     void lengthsOfMasks() {
-        assertArrayEquals(new int[]{5, 3, 1}, KeptBiLSTM.lengths(GradientChecks.mask(T, 5, 3, 1), 3, T));
-        assertArrayEquals(new int[]{T, T}, KeptBiLSTM.lengths(null, 2, T));
+        assertArrayEquals(new int[]{5, 3, 1}, SequenceReverse.Runtime.lengths(GradientChecks.mask(T, 5, 3, 1), 3, T));
+        assertArrayEquals(new int[]{T, T}, SequenceReverse.Runtime.lengths(null, 2, T));
         INDArray hole = Nd4j.createFromArray(new double[][]{{1, 0, 1, 0, 0}});
-        assertNull(KeptBiLSTM.lengths(hole, 1, T), "a 0 before a 1 is left to the SameDiff graph");
+        assertNull(SequenceReverse.Runtime.lengths(hole, 1, T), "a 0 before a 1 is left to the SameDiff graph");
     }
 
     private static void check(INDArray mask) {
