@@ -40,7 +40,7 @@ class ZooCardsTest {
         // per direction W [256, 512], R [128, 512], b [512].
         long graph = Zoo.parameterCount(Zoo.init(fromFile.toBuilder().encoder(ModelCard.Encoder.BILSTM_GRAPH).build(), 50, 60));
         assertEquals(general, graph);
-        assertEquals(2 * (256 * 512 + 128 * 512 + 512), Zoo.init(fromFile, 50, 60).getLayer("encoder_0").numParams(),
+        assertEquals(2 * (256 * 512 + 128 * 512 + 512), Zoo.init(fromFile, 50, 60).getLayer(GraphNames.encoderLayer(0)).numParams(),
                 "encoder parameters");
     }
 

@@ -5,6 +5,7 @@ import org.attentionzoo.data.ReverseTask;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.TeacherForcingIterator;
 import org.attentionzoo.layers.KeptBiLSTM;
+import org.attentionzoo.models.GraphNames;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.RnnAttention;
 import org.attentionzoo.models.TranslationModel;
@@ -40,7 +41,7 @@ class BiLstmNativeMemoryTest {
                 .embeddingSize(32).hiddenSize(64).attentionSize(64).build();
         TranslationModel model = TinyModels.untrained(card, task, pairs);
         ComputationGraph graph = model.graph();
-        assertInstanceOf(KeptBiLSTM.class, graph.getLayer("encoder_0"));
+        assertInstanceOf(KeptBiLSTM.class, graph.getLayer(GraphNames.encoderLayer(0)));
         TeacherForcingIterator batches = TrainingData.batches(model, pairs, 32, 30, 1);
 
         train(graph, batches, WARM_UP);

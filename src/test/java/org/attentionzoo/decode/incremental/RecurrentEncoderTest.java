@@ -32,7 +32,7 @@ class RecurrentEncoderTest {
         ComputationGraph graph = StepEquivalence.randomGraph(card, DataType.FLOAT, 3);
         RecurrentEncoder encoder0 = RecurrentEncoder.of(graph, layers);
         assertNotNull(encoder0, "the graph's encoder is one RecurrentEncoder runs");
-        String top = "encoder_" + (layers - 1);
+        String top = GraphNames.encoderLayer(layers - 1);
         int[][] sources = StepEquivalence.SOURCES;
         Map<String, INDArray> ours = encoder0.run(sources);
         Map<String, INDArray> graphs = EncoderPass.run(graph, sources, GraphNames.CONTEXT, top);
