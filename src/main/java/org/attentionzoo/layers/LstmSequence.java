@@ -48,6 +48,9 @@ final class LstmSequence {
     final int mb;
     final int steps;
     final int size;
+    private final NumericBuffer gateValues;  // the memory of gates, cells, tanhCells
+    private final NumericBuffer cellValues;
+    private final NumericBuffer tanhValues;
     private final int in;      // column offsets of the gate blocks
     private final int fo;
     private final int ca;
@@ -85,17 +88,17 @@ final class LstmSequence {
         cells = mgr.createUninitialized(keep, type, new long[]{(long) steps * mb, h}, 'c');
         tanhCells = mgr.createUninitialized(keep, type, new long[]{(long) steps * mb, h}, 'c');
         hidden = mgr.create(keep, type, new long[]{(long) (steps + 1) * mb, h}, 'c');
-        NumericBuffer gateValues = NumericBuffer.of(gates);
-        NumericBuffer cellValues = NumericBuffer.of(cells);
+        gateValues = NumericBuffer.of(gates);
+        cellValues = NumericBuffer.of(cells);
+        tanhValues = NumericBuffer.of(tanhCells);
         NumericBuffer hiddenValues = NumericBuffer.of(hidden);
-        NumericBuffer tanhValues = NumericBuffer.of(tanhCells);
         for (int t = 0; t < steps; t++) {
             INDArray z = rows(gates, t);
             DirectMatmul.mmulAdd(rows(hidden, t), r, z);                           // + h_{t−1} R
             activate(z);
-            cellStep(t, gateValues, cellValues);
+            cellStep(t);
             Nd4j.getExecutioner().exec(new Tanh(rows(cells, t), rows(tanhCells, t)));
-            hiddenStep(t, gateValues, tanhValues, hiddenValues);
+            hiddenStep(t, hiddenValues);
         }
     }
 
@@ -129,18 +132,18 @@ final class LstmSequence {
     }
 
     /** c_{t−1} = m_{t−1} ⊙ c̃_{t−1} of sequence r, unit j (0 at t = 0). */
-    private double previousCell(NumericBuffer cellValues, int r, int t, int j) {
+    private double previousCell(int r, int t, int j) {
         return t == 0 ? 0.0 : mask(r, t - 1) * cellValues.get(((t - 1) * mb + r) * size + j);
     }
 
     /** c̃_t = f ⊙ c_{t−1} + i ⊙ g from step t's activated gates. */
-    private void cellStep(int t, NumericBuffer gateValues, NumericBuffer cellValues) {
+    private void cellStep(int t) {
         int h = size;
         for (int r = 0; r < mb; r++) {
             int row = t * mb + r;
             int z = row * 4 * h;
             for (int j = 0; j < h; j++) {
-                double cPrev = previousCell(cellValues, r, t, j);
+                double cPrev = previousCell(r, t, j);
                 cellValues.set(row * h + j, gateValues.get(z + fo + j) * cPrev
                         + gateValues.get(z + in + j) * gateValues.get(z + ca + j));
             }
@@ -148,7 +151,7 @@ final class LstmSequence {
     }
 
     /** h_t = m_t ⊙ o ⊙ tanh(c̃_t). */
-    private void hiddenStep(int t, NumericBuffer gateValues, NumericBuffer tanhValues, NumericBuffer hiddenValues) {
+    private void hiddenStep(int t, NumericBuffer hiddenValues) {
         int h = size;
         for (int r = 0; r < mb; r++) {
             int row = t * mb + r;
@@ -173,17 +176,14 @@ final class LstmSequence {
      */
     INDArray backward(INDArray eps, INDArray w, INDArray r, INDArray dW, INDArray dR, INDArray dB) {
         INDArray rT = r.transpose();
-        NumericBuffer gateValues = NumericBuffer.of(gates);
-        NumericBuffer cellValues = NumericBuffer.of(cells);
         NumericBuffer dh = NumericBuffer.of(eps);
-        NumericBuffer tanhValues = NumericBuffer.of(tanhCells);
         double[] dc = new double[mb * size];     // dL/dc_t
         double[] db = new double[4 * size];      // Σ dz, summed as the loop goes
         for (int t = steps - 1; t >= 0; t--) {
             if (t < steps - 1) {
                 DirectMatmul.mmulAdd(rows(gates, t + 1), rT, rows(eps, t));         // + dz_{t+1} Rᵀ
             }
-            backwardStep(t, gateValues, cellValues, tanhValues, dh, dc, db);
+            backwardStep(t, dh, dc, db);
         }
         INDArray dz = gates;
         INDArray previousHidden = hidden.get(interval(0, (long) steps * mb), all());
@@ -197,8 +197,7 @@ final class LstmSequence {
      * dz_t from dL/dh_t (in {@code dh}, rows of step t) and dL/dc_t (in {@code dc}, replaced by dL/dc_{t−1}),
      * written over step t's gates and added to {@code db}.
      */
-    private void backwardStep(int t, NumericBuffer gateValues, NumericBuffer cellValues, NumericBuffer tanhValues,
-                              NumericBuffer dh, double[] dc, double[] db) {
+    private void backwardStep(int t, NumericBuffer dh, double[] dc, double[] db) {
         int h = size;
         for (int r = 0; r < mb; r++) {
             int row = t * mb + r;
@@ -210,7 +209,7 @@ final class LstmSequence {
                 double g = gateValues.get(z + ca + j);
                 double o = gateValues.get(z + ou + j);
                 double tanhC = tanhValues.get(row * h + j);
-                double cPrev = previousCell(cellValues, r, t, j);
+                double cPrev = previousCell(r, t, j);
                 double dOut = m * dh.get(row * h + j);
                 double dCell = dOut * o * (1 - tanhC * tanhC) + m * dc[r * h + j];   // dc̃
                 dc[r * h + j] = dCell * f;                                          // dc_{t−1}
