@@ -1,6 +1,8 @@
 package org.attentionzoo.layers;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -10,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.weights.WeightInitUtil;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.primitives.Pair;
@@ -27,6 +30,7 @@ import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 
@@ -67,7 +71,10 @@ import java.util.Objects;
  * construction: the input is multiplied by the 0/1 mask before either LSTM (padding never enters a
  * state a real step reads: in both runs it comes after the real steps), the mask is made exactly 0/1
  * with {@code mask > 0}, no array is created uninitialised, and the output is multiplied by the mask.
- * Because T is not baked into the graph, one SameDiff graph serves every sequence length.
+ * Because T is not baked into the graph, one SameDiff graph serves every sequence length. This graph is the
+ * definition and runs at inference; a training step runs {@link KeptBiLSTM}, the same function computed by hand
+ * with its forward pass kept for the backward pass (equal to this graph to 1e-10 in double, {@code KeptBiLSTMTest}),
+ * because training through this graph grows native memory with every step in M2.1.
  *
  * <h2>Parameters</h2>
  * Six, forward and backward separately, gates [i | f | g | o] side by side:
@@ -210,6 +217,14 @@ public class BiLSTM extends SequenceLayer {
         } else {
             WeightInitUtil.initWeights(fanIn, nOut, view.shape(), weightInit, null, 'c', view);
         }
+    }
+
+    /** The runtime: {@link KeptBiLSTM}, whose training step is computed by hand; this graph at inference. */
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray paramsView, boolean initializeParams, DataType networkDataType) {
+        return LayerRuntimes.wire(new KeptBiLSTM(conf, networkDataType), this, conf, listeners, layerIndex,
+                paramsView, initializeParams);
     }
 
     @Override

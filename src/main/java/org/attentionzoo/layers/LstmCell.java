@@ -43,10 +43,11 @@ public final class LstmCell {
         /** {@link org.attentionzoo.layers.attention.AttentionDecoder}: [i | f | o | g]. */
         IFOG(0, 1, 3, 2);
 
-        private final int input;
-        private final int forget;
-        private final int candidate;
-        private final int output;
+        // block indices, read by LstmSequence too
+        final int input;
+        final int forget;
+        final int candidate;
+        final int output;
 
         GateLayout(int input, int forget, int candidate, int output) {
             this.input = input;

@@ -116,8 +116,11 @@ public class SequenceReverse extends ReverseTimeSeriesVertex {
             return out;
         }
 
-        /** Each row's length, or null if a row's mask is not ones followed by zeros; all T without a mask. */
-        private static int[] lengths(INDArray mask, int n, int t) {
+        /**
+         * Each row's length, the number of its leading non-zero mask entries; null if a non-zero entry follows a zero
+         * in some row; all T without a mask.
+         */
+        static int[] lengths(INDArray mask, int n, int t) {
             int[] lengths = new int[n];
             if (mask == null) {
                 Arrays.fill(lengths, t);

@@ -52,7 +52,7 @@ public final class ModelCard {
 
     /** The encoder of the attention family. */
     public enum Encoder {
-        /** Our SameDiff bidirectional LSTM ({@code org.attentionzoo.layers.BiLSTM}). */
+        /** Our SameDiff bidirectional LSTM ({@code org.attentionzoo.layers.BiLSTM}), the shipped cards' encoder. */
         BILSTM,
         /** DL4J's built-in {@code Bidirectional(LSTM)}, for comparison. */
         BILSTM_BUILTIN,

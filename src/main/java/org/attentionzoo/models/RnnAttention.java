@@ -26,14 +26,13 @@ import static org.attentionzoo.models.GraphNames.*;
  *                                        last real step ─ repeat over target ─┐ │              │
  * target_in ─ embedding ───────────────────────────────────────────────── merge ─ decoder LSTM × L ─ attention ─ softmax
  * </pre>
- * The shipped cards use encoder {@code bilstm-graph}: two DL4J LSTM layers (run by {@link GemmLstm}), the backward one reading each
- * sentence reversed within its real length ({@link SequenceReverse}), so it starts at the last
- * real token. Encoder {@code bilstm} (the default of a card that names none, so older models load as
- * they were saved) is our SameDiff {@link BiLSTM}, equivalent, but its native memory grows by several MB
- * per training step in M2.1 (two fused {@code lstmLayer} ops and {@code reverseSequence}); a 20-minute
- * run at the shipped size was killed for memory. DL4J's built-in {@code Bidirectional(LSTM)} (encoder
- * {@code bilstm-builtin}) ignores the mask inside a ComputationGraph and starts it on the padding
- * (BuiltInBidirectionalMaskTest).
+ * The shipped cards use encoder {@code bilstm} (also the default of a card that names none): our SameDiff
+ * {@link BiLSTM}, whose backward direction starts at each sentence's last real token, trained by its hand-written
+ * runtime ({@code KeptBiLSTM}). Encoder {@code bilstm-graph} computes the same function from graph vertices: two
+ * DL4J LSTM layers (run by {@link GemmLstm}), the backward one reading each sentence reversed within its real
+ * length ({@link SequenceReverse}); it has the same number of parameters, in another layout. DL4J's built-in
+ * {@code Bidirectional(LSTM)} (encoder {@code bilstm-builtin}) ignores the mask inside a ComputationGraph and starts
+ * it on the padding (BuiltInBidirectionalMaskTest).
  * Each direction of a bidirectional encoder has hiddenSize / 2 units, so encoder and decoder states
  * both have hiddenSize entries and every score (dot included) applies. As in {@link Seq2Seq}, the
  * encoder's state at the last real source token joins every decoder input (DL4J's recurrent layers

@@ -25,7 +25,7 @@ class ZooCardsTest {
     void attentionCardBuildsTheSameGraphAsTheJavaBuilderAndCountsVertexParameters() throws Exception {
         ModelCard fromFile = Zoo.card("luong-general");
         ModelCard fromJava = RnnAttention.builder().name("luong-general").description(fromFile.description())
-                .encoder(ModelCard.Encoder.BILSTM_GRAPH).decoder(ModelCard.Decoder.LUONG).score("general")
+                .encoder(ModelCard.Encoder.BILSTM).decoder(ModelCard.Decoder.LUONG).score("general")
                 .embeddingSize(256).hiddenSize(256).attentionSize(256).dropout(0.1).gradientClip(0).maxGradNorm(1.0)
                 .build();
         assertEquals(fromJava, fromFile);
@@ -36,6 +36,12 @@ class ZooCardsTest {
         long concat = Zoo.parameterCount(Zoo.init(Zoo.card("luong-concat"), 50, 60));
         assertEquals(256 * 256, general - dot);
         assertEquals(2 * 256 * 256 + 256, concat - dot);
+        // bilstm-graph (two DL4J LSTM layers, still loadable) has the same parameters, laid out differently:
+        // per direction W [256, 512], R [128, 512], b [512].
+        long graph = Zoo.parameterCount(Zoo.init(fromFile.toBuilder().encoder(ModelCard.Encoder.BILSTM_GRAPH).build(), 50, 60));
+        assertEquals(general, graph);
+        assertEquals(2 * (256 * 512 + 128 * 512 + 512), Zoo.init(fromFile, 50, 60).getLayer(GraphNames.encoderLayer(0)).numParams(),
+                "encoder parameters");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.attentionzoo.decode.incremental;
 
 import org.attentionzoo.data.Vocabulary;
+import org.attentionzoo.layers.BiLSTM;
 import org.attentionzoo.layers.LstmCell;
 import org.attentionzoo.layers.SequenceReverse;
 import org.attentionzoo.models.GraphNames;
@@ -28,9 +29,11 @@ import java.util.function.Function;
 
 /**
  * The RNN families' encoder run for decoding without the graph: the source embedding, then per layer
- * {@code encoder_l} either one of DL4J's LSTM layers or the bidirectional LSTM the zoo assembles from graph
- * vertices ({@code bilstm-graph}: {@code encoder_l_fwd} on the sentence, {@code encoder_l_bwd} on the
- * sentence reversed within its length, merged as [→h ; ←h]), each direction as
+ * {@code encoder_l} either one of DL4J's LSTM layers, the zoo's {@link BiLSTM} layer ({@code bilstm}), or the
+ * bidirectional LSTM the zoo assembles from graph vertices ({@code bilstm-graph}: {@code encoder_l_fwd} on the
+ * sentence, {@code encoder_l_bwd} on the sentence reversed within its length, merged as [→h ; ←h]); a
+ * bidirectional layer runs its backward direction on each sentence reversed within its length and puts its states
+ * back in time order, each direction as
  * <pre>
  *   P = X W                                  every time step's input product at once, [n·T, 4H]; in the
  *                                            first layer X W = (E W)[ids], looked up ({@link TokenProjection})
@@ -87,7 +90,17 @@ final class RecurrentEncoder {
         Layer[] layers = new Layer[layerCount];
         for (int l = 0; l < layerCount; l++) {
             String name = GraphNames.encoderLayer(l);
-            if (graph.getLayer(name) != null) {
+            if (graph.getLayer(name) != null && graph.getLayer(name).conf().getLayer() instanceof BiLSTM) {
+                org.deeplearning4j.nn.api.Layer bi = graph.getLayer(name);
+                INDArray forwardW = bi.getParam(BiLSTM.FWD_INPUT_WEIGHT_KEY);
+                INDArray backwardW = bi.getParam(BiLSTM.BWD_INPUT_WEIGHT_KEY);
+                LstmCell forward = new LstmCell(LstmCell.GateLayout.LSTM_LAYER_OP,
+                        bi.getParam(BiLSTM.FWD_RECURRENT_WEIGHT_KEY), bi.getParam(BiLSTM.FWD_BIAS_KEY), forwardW);
+                LstmCell backward = new LstmCell(LstmCell.GateLayout.LSTM_LAYER_OP,
+                        bi.getParam(BiLSTM.BWD_RECURRENT_WEIGHT_KEY), bi.getParam(BiLSTM.BWD_BIAS_KEY), backwardW);
+                layers[l] = new Layer(forward, forwardW, l == 0 ? TokenProjection.of(graph, name + " forward", embedding, forwardW) : null,
+                        backward, backwardW, l == 0 ? TokenProjection.of(graph, name + " backward", embedding, backwardW) : null);
+            } else if (graph.getLayer(name) != null) {
                 LstmCell forward = cell(graph, name);
                 if (forward == null) {
                     return null;
