@@ -1,0 +1,139 @@
+package org.attentionzoo.models;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Tied embeddings (Press &amp; Wolf 2017; Vaswani et al. 2017, section 3.4): one matrix E [V, d] serves as the
+ * target embedding, as the output projection (W_out = Eᵀ, [d, V]) and, with {@link ModelCard.Tie#ALL} and a joint
+ * vocabulary, as the source embedding. The output bias stays the output layer's own.
+ *
+ * <p>A DL4J graph gives every layer its own view of the flat parameter array, so each use keeps a copy: the
+ * target embedding's W is the primary, the output layer's W (transposed) and the source embedding's W the
+ * secondaries. The tie is kept by three rules:
+ * <pre>
+ *   after backprop:   ∂L/∂E += Σ_secondary ∂L/∂W_s (transposed where W_s = Eᵀ);   ∂L/∂W_s ← 0
+ *   the updater:      steps E on that sum; W_s's gradient, Adam moments and step stay 0
+ *   after the update: W_s ← E (transposed where needed)
+ * </pre>
+ * so the gradient of the tied matrix is the sum of its uses, Adam keeps one state for it, and every copy (which
+ * the graph, the decoders and a saved model read) holds the same values. {@link #listener} does the first and
+ * last rule in {@code fit}; {@link #sync} the last alone, for a freshly built or rebuilt graph.
+ */
+public final class TiedEmbeddings {
+
+    private TiedEmbeddings() {
+    }
+
+    /** A secondary use of the target embedding: a layer's W, the same matrix or its transpose. */
+    private record Use(String layer, boolean transposed) {
+    }
+
+    private static List<Use> secondaries(ModelCard.Tie tie) {
+        return switch (tie) {
+            case NONE -> List.of();
+            case DECODER -> List.of(new Use(GraphNames.OUTPUT, true));
+            case ALL -> List.of(new Use(GraphNames.OUTPUT, true), new Use(GraphNames.SOURCE_EMBEDDING, false));
+        };
+    }
+
+    /**
+     * Checks that the graph's matrices can be tied as {@code tie} asks.
+     *
+     * @throws IllegalArgumentException naming the layers and shapes that differ (for {@code all}: the source and
+     *                                  target vocabularies must be one joint vocabulary of the same size)
+     */
+    public static void check(ComputationGraph graph, ModelCard.Tie tie) {
+        if (tie == ModelCard.Tie.NONE) {
+            return;
+        }
+        long[] primary = weights(graph, GraphNames.TARGET_EMBEDDING).shape();
+        for (Use use : secondaries(tie)) {
+            long[] shape = weights(graph, use.layer()).shape();
+            long[] expected = use.transposed() ? new long[]{primary[1], primary[0]} : primary;
+            if (!Arrays.equals(shape, expected)) {
+                throw new IllegalArgumentException("tieEmbeddings " + tie + ": layer \"" + use.layer() + "\" has weights "
+                        + Arrays.toString(shape) + " but the target embedding " + Arrays.toString(primary)
+                        + (use.transposed() ? " transposed" : "")
+                        + (use.layer().equals(GraphNames.SOURCE_EMBEDDING)
+                        ? "; tying all needs one joint vocabulary for source and target (train --joint-bpe)" : ""));
+            }
+        }
+    }
+
+    /** Overwrites every secondary copy with the primary (the target embedding), transposed where needed. */
+    public static void sync(ComputationGraph graph, ModelCard.Tie tie) {
+        if (tie == ModelCard.Tie.NONE) {
+            return;
+        }
+        check(graph, tie);
+        INDArray primary = weights(graph, GraphNames.TARGET_EMBEDDING);
+        for (Use use : secondaries(tie)) {
+            weights(graph, use.layer()).assign(use.transposed() ? primary.transpose() : primary);
+        }
+    }
+
+    /**
+     * Adds every secondary's gradient (transposed where needed) into the primary's and zeroes the secondaries',
+     * in the graph's flat gradient array after a backward pass.
+     */
+    public static void sumGradients(ComputationGraph graph, ModelCard.Tie tie) {
+        if (tie == ModelCard.Tie.NONE) {
+            return;
+        }
+        INDArray primary = gradient(graph, GraphNames.TARGET_EMBEDDING);
+        for (Use use : secondaries(tie)) {
+            INDArray g = gradient(graph, use.layer());
+            primary.addi(use.transposed() ? g.transpose() : g);
+            g.assign(0);
+        }
+    }
+
+    /**
+     * A listener that keeps the tie in {@code fit}: {@link #sumGradients} when the gradient is computed (before
+     * gradient clipping and the updater; add it before {@code GlobalNormClipping}), {@link #sync} when the update
+     * is done. Listeners of the graph itself or of a {@code DataParallelGraph} that trains it.
+     */
+    public static TrainingListener listener(ModelCard.Tie tie) {
+        return new BaseTrainingListener() {
+            @Override
+            public void onGradientCalculation(Model model) {
+                sumGradients((ComputationGraph) model, tie);
+            }
+
+            @Override
+            public void iterationDone(Model model, int iteration, int epoch) {
+                sync((ComputationGraph) model, tie);
+            }
+
+            @Override
+            public String toString() {
+                return "TiedEmbeddings(" + tie + ")";
+            }
+        };
+    }
+
+    private static INDArray weights(ComputationGraph graph, String layer) {
+        return layer(graph, layer).getParam("W");
+    }
+
+    private static INDArray gradient(ComputationGraph graph, String layer) {
+        Layer l = layer(graph, layer);
+        return l.conf().getLayer().initializer().getGradientsFromFlattened(l.conf(), l.getGradientsViewArray()).get("W");
+    }
+
+    private static Layer layer(ComputationGraph graph, String name) {
+        Layer l = graph.getLayer(name);
+        if (l == null) {
+            throw new IllegalArgumentException("the graph has no layer \"" + name + "\"; it was not built by the zoo");
+        }
+        return l;
+    }
+}
