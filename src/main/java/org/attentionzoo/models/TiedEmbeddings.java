@@ -3,6 +3,7 @@ package org.attentionzoo.models;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -78,6 +79,28 @@ public final class TiedEmbeddings {
         for (Use use : secondaries(tie)) {
             weights(graph, use.layer()).assign(use.transposed() ? primary.transpose() : primary);
         }
+    }
+
+    /**
+     * The graph to store: {@code graph} itself when nothing is tied, else a copy (configuration, parameters and,
+     * with {@code withUpdater}, Adam's state) whose tied copies are zero, so that a saved model holds the tied matrix
+     * once in effect (runs of zeros compress to almost nothing); {@link #sync} after loading restores them.
+     * {@code graph} is not changed.
+     */
+    public static ComputationGraph withoutCopies(ComputationGraph graph, ModelCard.Tie tie, boolean withUpdater) {
+        if (tie == ModelCard.Tie.NONE) {
+            return graph;
+        }
+        // The same configuration object (as DataParallelGraph): a clone loses the SameDiff vertices' updaters.
+        ComputationGraph copy = new ComputationGraph(graph.getConfiguration());
+        copy.init(graph.params().dup(), false);
+        if (withUpdater && graph.getUpdater() != null && graph.getUpdater().getStateViewArray() != null) {
+            copy.setUpdater(new ComputationGraphUpdater(copy, graph.getUpdater().getStateViewArray().dup()));
+        }
+        for (Use use : secondaries(tie)) {
+            weights(copy, use.layer()).assign(0);
+        }
+        return copy;
     }
 
     /**

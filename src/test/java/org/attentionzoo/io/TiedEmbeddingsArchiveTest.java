@@ -71,6 +71,13 @@ class TiedEmbeddingsArchiveTest {
 
         Path released = dir.resolve("released.zip");
         ModelArchive.save(model, released, Map.of(), false);
+        assertTied(model.graph());                                               // saving changed nothing
+        ComputationGraph stored = storedGraph(released);
+        assertEquals(0.0, stored.getLayer(GraphNames.OUTPUT).getParam("W").amaxNumber().doubleValue(), 0.0,
+                "the copies are stored as zeros");
+        assertEquals(0.0, stored.getLayer(GraphNames.SOURCE_EMBEDDING).getParam("W").amaxNumber().doubleValue(), 0.0);
+        assertEquals(model.graph().getLayer(GraphNames.TARGET_EMBEDDING).getParam("W"),
+                stored.getLayer(GraphNames.TARGET_EMBEDDING).getParam("W"), "the tied matrix is stored once");
         TranslationModel loaded = ModelArchive.load(released);
         assertEquals(ModelCard.Tie.ALL, loaded.card().tieEmbeddings());
         assertTrue(loaded.card().toJson().contains("\"tieEmbeddings\" : \"all\""), loaded.card().toJson());
@@ -115,6 +122,14 @@ class TiedEmbeddingsArchiveTest {
         }
         assertTrue(decoded >= SOURCES.size() * 2, "tokens decoded: " + decoded);
         assertTrue(endings >= SOURCES.size() / 2, "translations that ended before the limit: " + endings);
+    }
+
+    /** graph.zip of a model file as DL4J's ModelSerializer reads it, without our load's restoring of the copies. */
+    private static ComputationGraph storedGraph(Path file) throws IOException {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile());
+             java.io.InputStream in = zip.getInputStream(zip.getEntry("graph.zip"))) {
+            return org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(in, false);
+        }
     }
 
     static void assertTied(ComputationGraph g) {
