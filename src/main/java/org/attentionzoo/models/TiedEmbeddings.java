@@ -87,8 +87,8 @@ public final class TiedEmbeddings {
     }
 
     /**
-     * The graph to store: {@code graph} itself when nothing is tied, else a copy (configuration, parameters and,
-     * with {@code withUpdater}, Adam's state) whose tied copies are zero, so that a saved model holds the tied matrix
+     * The graph to store: {@code graph} itself when nothing is tied, else a graph on a copy of its parameters (and,
+     * with {@code withUpdater}, on its Adam state, shared) whose tied copies are zero, so that a saved model holds the tied matrix
      * once in effect (runs of zeros compress to almost nothing); {@link #sync} after loading restores them.
      * {@code graph} is not changed.
      */
@@ -100,7 +100,8 @@ public final class TiedEmbeddings {
         ComputationGraph copy = new ComputationGraph(graph.getConfiguration());
         copy.init(graph.params().dup(), false);
         if (withUpdater && graph.getUpdater() != null && graph.getUpdater().getStateViewArray() != null) {
-            copy.setUpdater(new ComputationGraphUpdater(copy, graph.getUpdater().getStateViewArray().dup()));
+            // Adam's state as it is, shared, not copied (as DataParallelGraph shares it): it is only read.
+            copy.setUpdater(new ComputationGraphUpdater(copy, graph.getUpdater().getStateViewArray()));
         }
         for (Use use : secondaries(tie)) {
             weights(copy, use.layer()).assign(0);

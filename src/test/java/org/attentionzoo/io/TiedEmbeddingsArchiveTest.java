@@ -69,6 +69,16 @@ class TiedEmbeddingsArchiveTest {
         assertTied(model.graph());
         assertTrue(model.graph().getListeners().isEmpty(), "the trainer took its listener away");
 
+        // A checkpoint (with Adam's state): saving reads the state and leaves it as it was; loading gives it back.
+        INDArray state = model.graph().getUpdater().getStateViewArray().dup();
+        Path checkpoint = dir.resolve("checkpoint.zip");
+        ModelArchive.save(model, checkpoint, Map.of("step", "80"), true);
+        assertEquals(state, model.graph().getUpdater().getStateViewArray());
+        TranslationModel resumed = ModelArchive.load(checkpoint, true);
+        assertEquals(state, resumed.graph().getUpdater().getStateViewArray());
+        assertArrayEquals(model.graph().params().toFloatVector(), resumed.graph().params().toFloatVector());
+        assertTied(resumed.graph());
+
         Path released = dir.resolve("released.zip");
         ModelArchive.save(model, released, Map.of(), false);
         assertTied(model.graph());                                               // saving changed nothing
