@@ -171,8 +171,15 @@ public final class ModelArchive {
                 put(zip, TARGET_VOCAB, vocabText(model.targetVocab()));
                 put(zip, PROVENANCE, JSON.writeValueAsString(model.provenance()));
                 ByteArrayOutputStream graph = new ByteArrayOutputStream();
-                ModelSerializer.writeModel(TiedEmbeddings.withoutCopies(model.graph(), model.card().tieEmbeddings(),
-                        withUpdater), graph, withUpdater);
+                ComputationGraph stored = TiedEmbeddings.withoutCopies(model.graph(), model.card().tieEmbeddings(),
+                        withUpdater);
+                try {
+                    ModelSerializer.writeModel(stored, graph, withUpdater);
+                } finally {
+                    if (stored != model.graph() && stored.params().closeable()) {
+                        stored.params().close();      // the copy's parameters, now rather than when collected
+                    }
+                }
                 zip.putNextEntry(new ZipEntry(GRAPH));
                 zip.write(graph.toByteArray());
                 zip.closeEntry();
