@@ -1,5 +1,7 @@
 package org.attentionzoo.models;
 
+import org.attentionzoo.layers.attention.AttentionSpan;
+import org.attentionzoo.layers.attention.ScoreType;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonPropertyOrder;
@@ -118,6 +120,8 @@ public final class ModelCard {
     private String score;
     private Integer attentionSize;
     private Boolean inputFeeding;
+    private String attention;
+    private Integer window;
     private Integer heads;
     private Integer ffSize;
     private String positional;
@@ -155,6 +159,13 @@ public final class ModelCard {
     public int attentionSize() { return attentionSize == null ? hiddenSize : attentionSize; }
     /** Attention family, Luong decoder: feed the previous attentional state into the decoder input. */
     public boolean inputFeeding() { return inputFeeding != null && inputFeeding; }
+    /**
+     * Attention family, Luong decoder: global (default), local-m or local-p (Luong et al. 2015, section 3.2; the
+     * window of local attention, {@link org.attentionzoo.layers.attention.LocalAlignment}).
+     */
+    public AttentionSpan attention() { return attention == null ? AttentionSpan.GLOBAL : AttentionSpan.parse(attention); }
+    /** Local attention: the window's half-width D (default 10, as in the paper). */
+    public int window() { return window == null ? AttentionSpan.DEFAULT_WINDOW : window; }
     /** Transformer: attention heads h (default 4); d_k = hiddenSize / h. */
     public int heads() { return heads == null ? 4 : heads; }
     /** Transformer: inner size d_ff of the position-wise feed-forward network (default 4 · hiddenSize). */
@@ -267,15 +278,22 @@ public final class ModelCard {
         } else if (family() == Family.ATTENTION) {
             encoder();
             decoder();
-            require(List.of("dot", "general", "concat", "additive").contains(score()), "score", score,
-                    "one of dot, general, concat, additive");
+            require(ScoreType.names().contains(score()), "score", score, "one of " + String.join(", ", ScoreType.names()));
             require(attentionSize() > 0, "attentionSize", attentionSize, "a positive integer");
+            require(attention == null || AttentionSpan.names().contains(attention.toLowerCase(Locale.ROOT)), "attention",
+                    attention, "one of " + String.join(", ", AttentionSpan.names()));
+            require(attention() == AttentionSpan.GLOBAL || decoder() == Decoder.LUONG && !inputFeeding(), "attention",
+                    attention, "global with the bahdanau decoder or input feeding (local attention is for the luong decoder)");
+            require(window == null || attention() != AttentionSpan.GLOBAL, "window", window,
+                    "unset for global attention (it is the half-width of local-m and local-p's window)");
+            require(window() >= 1, "window", window, "a positive integer such as 10");
             require(encoder() == Encoder.LSTM || hiddenSize % 2 == 0, "hiddenSize", hiddenSize,
                     "even for a bidirectional encoder (each direction has hiddenSize / 2 units)");
             require(cell() == Cell.LSTM, "cell", cell, "lstm for the attention family");
         } else {
-            require(encoder == null && decoder == null && score == null && attentionSize == null && inputFeeding == null,
-                    "family", family, "attention to use encoder, decoder, score, attentionSize or inputFeeding");
+            require(encoder == null && decoder == null && score == null && attentionSize == null && inputFeeding == null
+                            && attention == null && window == null,
+                    "family", family, "attention to use encoder, decoder, score, attentionSize, inputFeeding, attention or window");
         }
         return this;
     }
@@ -395,6 +413,10 @@ public final class ModelCard {
         public Builder score(String v) { card.score = v; return this; }
         public Builder attentionSize(int v) { card.attentionSize = v; return this; }
         public Builder inputFeeding(boolean v) { card.inputFeeding = v; return this; }
+        /** global, local-m or local-p. */
+        public Builder attention(AttentionSpan v) { card.attention = v.toString(); return this; }
+        /** Local attention's half-width D. */
+        public Builder window(int v) { card.window = v; return this; }
         /** "constant" or "noam". */
         public Builder schedule(String v) { card.schedule = v; return this; }
         public Builder warmupSteps(int v) { card.warmupSteps = v; return this; }

@@ -21,7 +21,7 @@ public final class Zoo {
 
     /** The cards shipped in {@code models/}, in the order {@code zoo} lists them. */
     public static final List<String> CARDS = List.of("seq2seq-lstm", "seq2seq-gru", "luong-dot", "luong-general", "luong-concat",
-            "luong-general-feed", "bahdanau", "transformer-tiny", "transformer-small", "transformer-small-postln",
+            "luong-local-m", "luong-local-p", "luong-general-feed", "bahdanau", "transformer-tiny", "transformer-small", "transformer-small-postln",
             "transformer-base");
 
     /**

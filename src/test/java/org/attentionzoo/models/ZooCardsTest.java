@@ -145,4 +145,26 @@ class ZooCardsTest {
                 () -> ModelCard.fromJson("{\"cell\": \"rnn\"}", "my.json"));
         assertTrue(cell.getMessage().contains("lstm, gru"), cell.getMessage());
     }
+
+    @Test
+    void localAttentionOptionIsChecked() throws Exception {
+        ModelCard local = Zoo.card("luong-local-p");
+        assertEquals(org.attentionzoo.layers.attention.AttentionSpan.LOCAL_P, local.attention());
+        assertEquals(10, local.window());
+        assertEquals(org.attentionzoo.layers.attention.AttentionSpan.GLOBAL, Zoo.card("luong-general").attention());
+        org.junit.jupiter.api.Assertions.assertFalse(Zoo.card("luong-general").toJson().contains("\"attention\" :"));
+        org.junit.jupiter.api.Assertions.assertTrue(local.toJson().contains("\"attention\" : \"local-p\""), local.toJson());
+        String base = "{\"name\": \"x\", \"family\": \"attention\", ";
+        assertMessage(base + "\"attention\": \"local\"}", "\"attention\" is local; it must be one of global, local-m, local-p");
+        assertMessage(base + "\"decoder\": \"bahdanau\", \"attention\": \"local-m\"}", "local attention is for the luong decoder");
+        assertMessage(base + "\"window\": 5}", "\"window\" is 5; it must be unset for global attention");
+        assertMessage(base + "\"attention\": \"local-p\", \"window\": 0}", "\"window\" is 0; it must be a positive integer");
+        assertMessage("{\"name\": \"x\", \"family\": \"seq2seq\", \"window\": 3}", "attention to use");
+    }
+
+    private static void assertMessage(String json, String part) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ModelCard.fromJson(json, "card.json"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
 }

@@ -7,7 +7,9 @@ import org.attentionzoo.models.GraphNames;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.RnnAttention;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Map;
@@ -24,7 +26,8 @@ import java.util.function.Function;
  *   x_t  = [E y_{t−1} ; c]                           decoder_input
  *   h_t  = LSTM^{L−1}(… LSTM^0(x_t) …)               decoder layers, one step each ({@link DecoderLayers})
  *   e_ts = score(h_t, h̄_s)                           dot, general, concat or additive (eq. 8)
- *   a_ts = softmax over real source positions       ({@link SourceAttention})
+ *   a_ts = softmax over real source positions       ({@link SourceAttention}); local attention: over the window
+ *                                                    around p_t, t the step's position (kept per row in the state)
  *   c_t  = Σ_s a_ts h̄_s
  *   h̃_t  = tanh(W_c [c_t ; h_t])                     eq. 5, {@link LuongAttention#W_C}
  *   log p(y_t | y_&lt;t, x) = log softmax(h̃_t W + b)
@@ -36,6 +39,8 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
 
     /** c W_tail, the context's part of the first decoder layer's input product ({@link DecoderLayers#fixedInputProduct}). */
     static final String CONTEXT_PRODUCT = "contextProduct";
+    /** The target position t of the next step per row, [rows, 1] (local attention's window centre for local-m). */
+    static final String POSITION = "position";
 
     private final Function<int[][], Map<String, INDArray>> encoder;
     private final String encoderStates;
@@ -64,7 +69,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         this.encoderStates = SourceAttention.encoderStatesVertex(graph);
         this.encoder = RecurrentEncoder.forGraph(graph, card.encoderLayers(), GraphNames.CONTEXT, encoderStates);
         this.layers = new DecoderLayers(graph, card.decoderLayers(), new TokenEmbedding(graph, GraphNames.TARGET_EMBEDDING));
-        this.attention = new SourceAttention(vertex.scoreFunction(), graph);
+        this.attention = new SourceAttention(vertex.scoreFunction(), vertex.alignment(), graph);
         INDArray wc = graph.getVertex(RnnAttention.ATTENTION).paramTable(false).get(LuongAttention.W_C);
         this.wcContext = wc.get(NDArrayIndex.interval(0, vertex.encoderSize()), NDArrayIndex.all());
         this.wcState = wc.get(NDArrayIndex.interval(vertex.encoderSize(), wc.rows()), NDArrayIndex.all());
@@ -88,6 +93,7 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
     public RowState initialState(RowState encoded, int[] sentences) {
         RowState.Builder state = RowState.builder(sentences.length);
         layers.putZeroState(state, sentences.length);
+        state.put(POSITION, Nd4j.zeros(DataType.FLOAT, sentences.length, 1));
         return state.build();
     }
 
@@ -96,7 +102,9 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
         RowState sources = encoded.selectShared(sentences);
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray h = Seq2SeqSteps.decoderStep(layers, tokens, sources, state, next);   // h_t [rows, H]
-        SourceAttention.Attended attended = attention.attend(h, sources);
+        INDArray position = state.get(POSITION);                                                 // t [rows, 1]
+        next.put(POSITION, position.add(1.0));
+        SourceAttention.Attended attended = attention.attend(h, sources, position);
         INDArray c = attended.context();                                                         // c_t [rows, dEnc]
         INDArray attentional = SimdMath.tanhInPlace(DirectMatmul.mmulAdd(h, wcState, DirectMatmul.mmul(c, wcContext))); // h̃_t [rows, dOut]
         return StepOutput.ofLogits(output.logits(attentional), next.build()).withAttention(attended.weights());

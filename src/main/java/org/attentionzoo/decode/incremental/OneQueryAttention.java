@@ -1,7 +1,7 @@
 package org.attentionzoo.decode.incremental;
 
+import org.attentionzoo.layers.attention.AttentionScore;
 import org.attentionzoo.util.DirectBuffers;
-import org.attentionzoo.util.SimdMath;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -10,7 +10,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * Dot-product attention ({@link #context}; concat attention: {@link #concatContext}) of one query per row over
+ * Dot-product attention (or any score's one-query step, {@link AttentionScore.QueryStep}) of one query per row over
  * that row's own keys and values, as one loop over the arrays' memory: for row r,
  * <pre>
  *   e_s = scale · q_r · k_rs       over the visible keys s (mask 1)
@@ -58,64 +58,31 @@ final class OneQueryAttention {
      */
     static INDArray context(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
                             int rowsPerMaskRow, double scale, INDArray weights) {
-        int d = (int) queries.size(1);
-        return attend(queries, keys, values, queriesPerBlock, mask, rowsPerMaskRow, weights, (q, k, s) -> {
-            double dot = 0;
-            for (int j = 0, at = s * d; j < d; j++, at++) {
-                dot += q[j] * k[at];
-            }
-            return dot * scale;
-        });
+        return attend(queries, keys, values, queriesPerBlock, mask, rowsPerMaskRow, weights,
+                AttentionScore.RowScore.scaledDot((int) queries.size(1), scale));
     }
 
     /**
-     * Concat (and additive) attention of one query per row over that row's own keys, as one loop over the
-     * arrays' memory (Luong et al. 2015, eq. 8; {@link org.attentionzoo.layers.attention.ConcatScore}): for row r,
-     * <pre>
-     *   e_s = v_a · tanh(q'_r + k'_rs)   over the visible keys s, q' = q W_q and k' = h̄ W_k computed beforehand
-     *   a   = softmax(e),   c_r = Σ_s a_s h̄_rs
-     * </pre>
-     * where ND4J would build the [rows, tK, dA] sum, its tanh, the product with v_a and the sum over dA as arrays.
+     * The attention of one query per row over that row's own keys with a score's one-query step
+     * ({@link AttentionScore.QueryStep}): for row r, e_s = score(q_r, k_rs) over the visible keys, a = softmax(e),
+     * c_r = Σ_s a_s v_rs.
      *
-     * @param projectedQueries q' [rows, dA]
-     * @param projectedKeys    k' [rows, tK, dA]
-     * @param va               v_a, dA values
-     * @param values           h̄ [rows, tK, dV]
-     * @param mask             [rows, tK], 1 visible and 0 masked, or null when all are visible
-     * @param weights          null, or a dense row-major float array [rows, tK] to receive the weights a
+     * @param preparedQueries the step's prepared queries [rows, dP]
+     * @param keys            the prepared keys [rows, tK, dP]
+     * @param values          h̄ [rows, tK, dV]
+     * @param mask            [rows, tK], 1 visible and 0 masked, or null when all are visible
+     * @param weights         null, or a dense row-major float array [rows, tK] to receive the weights a
+     * @param score           the score of one query row against one key
      * @return the contexts [rows, dV]
      */
-    static INDArray concatContext(INDArray projectedQueries, INDArray projectedKeys, INDArray va, INDArray values,
-                                  INDArray mask, INDArray weights) {
-        int da = (int) projectedQueries.size(1);
-        if (va.length() != da) {
-            throw new IllegalArgumentException(da + " query columns do not match " + va.length() + " v_a entries");
-        }
-        float[] v = new float[da];
-        DirectBuffers.floats(va).get(0, v);
-        float[] h = new float[da];
-        return attend(projectedQueries, projectedKeys, values, 1, mask, 1, weights, (q, k, s) -> {
-            for (int j = 0, at = s * da; j < da; j++, at++) {
-                h[j] = q[j] + k[at];
-            }
-            SimdMath.tanhInPlace(h, 0, da);
-            double dot = 0;
-            for (int j = 0; j < da; j++) {
-                dot += v[j] * h[j];
-            }
-            return dot;
-        });
+    static INDArray context(INDArray preparedQueries, INDArray keys, INDArray values, INDArray mask, INDArray weights,
+                            AttentionScore.RowScore score) {
+        return attend(preparedQueries, keys, values, 1, mask, 1, weights, score);
     }
 
-    /** A score e_s from a query row q and its key block k (tK rows of the query's width). */
-    @FunctionalInterface
-    private interface Score {
-        double of(float[] q, float[] k, int s);
-    }
-
-    /** The shared loop of {@link #context} and {@link #concatContext}: scores, masked softmax, weighted values. */
+    /** The shared loop of both {@code context} methods: scores, masked softmax, weighted values. */
     private static INDArray attend(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
-                                   int rowsPerMaskRow, INDArray weights, Score score) {
+                                   int rowsPerMaskRow, INDArray weights, AttentionScore.RowScore score) {
         int rows = (int) queries.size(0);
         int d = (int) queries.size(1);
         int blocks = rows / queriesPerBlock;

@@ -8,7 +8,8 @@ package org.attentionzoo.layers.attention;
  * The same function as Luong's {@link ConcatScore} (W_a is its query block, U_a its key block);
  * the difference is the query: Bahdanau's decoder scores with the <em>previous</em> state s_{i-1}, inside
  * the recurrence, where Luong's uses the current state h_t. Kept as its own name so a model card says
- * which paper it follows.
+ * which paper it follows. It inherits every form of the concat score: SameDiff, arrays, training pass and
+ * decoding step.
  */
 public final class AdditiveScore extends ConcatScore {
 

@@ -16,10 +16,12 @@ import java.util.Map;
  * {@link #prepareKeys} and reused for every query, which matters when the queries come one step at a
  * time inside a recurrent decoder.
  *
- * <p>Each function is written twice, side by side: in SameDiff, for the graphs, and in eager INDArray
- * math with the same shapes, for decoding one target step at a time from cached encoder states
- * ({@code org.attentionzoo.decode.incremental}). The two compute the same function; the incremental
- * decoders' tests compare them through whole models.
+ * <p>Each score holds every form of its function: the SameDiff form (the definition, for the graphs), the
+ * same math on arrays ({@link #scores(INDArray, INDArray, Map)}), the hand-written training pass with its
+ * backward pass ({@link #training}, run by {@link KeptLuongAttention}), and the one-query decoding step on float
+ * rows ({@link #queryStep}, run by the incremental decoders, or null for the array form). {@code ScoreFormsTest}
+ * holds every form of every {@link ScoreType} equal to the others and to hand-computed values; adding a score is
+ * one class, one {@link ScoreType} constant and one row of that test.
  *
  * <p>Implementations are stateless apart from their sizes; their parameters live in the enclosing
  * layer's parameter table. Keys contain no underscore: DL4J splits "vertex_param" at the underscore.
@@ -63,4 +65,69 @@ public interface AttentionScore {
      * @return scores e [mb, tQ, tK]
      */
     INDArray scores(INDArray queries, INDArray preparedKeys, Map<String, INDArray> params);
+
+    /**
+     * The training forward pass on arrays, keeping what its backward pass needs.
+     *
+     * @param queries Q [mb, tQ, dQ]
+     * @param keys    K [mb, tK, dK]
+     * @param params  the enclosing layer's parameter table
+     */
+    Training training(INDArray queries, INDArray keys, Map<String, INDArray> params);
+
+    /** A kept training forward pass E = score(Q, K) and its backward pass. */
+    interface Training {
+
+        /** @return E [mb, tQ, tK] */
+        INDArray scores();
+
+        /**
+         * Adds this score's share of dL/dQ and dL/dK and writes its parameters' gradients.
+         *
+         * @param dScores dL/dE [mb, tQ, tK]
+         * @param dQ      dL/dQ as rows [mb·tQ, dQ], added to
+         * @param dK      dL/dK [mb, tK, dK], added to
+         * @param grads   the parameters' gradients by name, assigned
+         */
+        void backward(INDArray dScores, INDArray dQ, INDArray dK, Map<String, INDArray> grads);
+    }
+
+    /**
+     * The one-query decoding step on float rows: e_s for one query row against its own block of prepared keys,
+     * for a loop over the arrays' memory. Null when this score has none (or these parameters cannot be read
+     * that way); the decoder then uses {@link #scores(INDArray, INDArray, Map)}, the generic form.
+     */
+    default QueryStep queryStep(Map<String, INDArray> params) {
+        return null;
+    }
+
+    /** The one-query form of a score: the query-side work on arrays, then e_s per key from float rows. */
+    interface QueryStep {
+
+        /**
+         * @param queries one query per row, [rows, dQ]
+         * @return the query rows {@link #rowScore} reads, [rows, dP], dP the prepared keys' width
+         */
+        INDArray prepareQueries(INDArray queries);
+
+        /** A scorer with its own scratch space (one per loop, not shared between threads). */
+        RowScore rowScore();
+    }
+
+    /** e_s from one prepared query row q [dP] and its key block k [tK · dP] (row-major, key s at s · dP). */
+    @FunctionalInterface
+    interface RowScore {
+        double of(float[] q, float[] k, int s);
+
+        /** scale · q · k_s over d values: the dot and general scores (scale 1), the Transformer's (1/√d_k). */
+        static RowScore scaledDot(int d, double scale) {
+            return (q, k, s) -> {
+                double dot = 0;
+                for (int j = 0, at = s * d; j < d; j++, at++) {
+                    dot += q[j] * k[at];
+                }
+                return dot * scale;
+            };
+        }
+    }
 }

@@ -54,6 +54,29 @@ public final class DotScore implements AttentionScore {
         return Nd4j.matmul(queries, keys, false, true, false);                      // [mb, tQ, tK]
     }
 
+    /** The bilinear training pass with W_a = I ({@link BilinearTraining}). */
+    @Override
+    public Training training(INDArray queries, INDArray keys, Map<String, INDArray> params) {
+        return new BilinearTraining(queries, keys, null);
+    }
+
+    /** e_s = q · h̄_s, the query as it is. */
+    @Override
+    public QueryStep queryStep(Map<String, INDArray> params) {
+        int d = (int) size;
+        return new QueryStep() {
+            @Override
+            public INDArray prepareQueries(INDArray queries) {
+                return queries;
+            }
+
+            @Override
+            public RowScore rowScore() {
+                return RowScore.scaledDot(d, 1.0);
+            }
+        };
+    }
+
     @Override
     public String toString() {
         return "dot(" + size + ")";

@@ -58,6 +58,29 @@ public final class GeneralScore implements AttentionScore {
         return Nd4j.matmul(queries, projectedKeys, false, true, false);             // [mb, tQ, tK]
     }
 
+    /** The bilinear training pass with W_a = W_a ({@link BilinearTraining}). */
+    @Override
+    public Training training(INDArray queries, INDArray keys, Map<String, INDArray> params) {
+        return new BilinearTraining(queries, keys, params.get(W_A));
+    }
+
+    /** e_s = q · (W_a h̄_s), the query as it is. */
+    @Override
+    public QueryStep queryStep(Map<String, INDArray> params) {
+        int d = (int) queryDim;
+        return new QueryStep() {
+            @Override
+            public INDArray prepareQueries(INDArray queries) {
+                return queries;
+            }
+
+            @Override
+            public RowScore rowScore() {
+                return RowScore.scaledDot(d, 1.0);
+            }
+        };
+    }
+
     @Override
     public String toString() {
         return "general(" + queryDim + " x " + keyDim + ")";

@@ -21,15 +21,12 @@ import static org.attentionzoo.layers.KeptRows.mm;
  * workspace, and the backward pass of the same inputs uses them:
  * <pre>
  *   Q [mb, tT, dDec], K [mb, tS, dEnc]       the inputs as rows (NCW → [mb, t, d])
- *   E = score(Q, K)                            A = softmax(E + (m − 1)·1e9) ⊙ m   ({@link MaskedSoftmax})
+ *   E = score(Q, K)                            A = align(E, Q, m)   (global: softmax(E + (m − 1)·1e9) ⊙ m, {@link Alignment})
  *   C = A K        J = [C ; Q]        H = tanh(J W_c)        out = H ⊙ m_dec
  * backward, from dOut:
  *   dP = dOut ⊙ m_dec ⊙ (1 − H²)      dW_c = Jᵀ dP           [dC ; dQ] = dP W_cᵀ
- *   dA = dC Kᵀ      dK = Aᵀ dC        dE = A ⊙ (dA − Σ_s dA ⊙ A),   then the score's backward pass:
- * dot and general, E = Q K'ᵀ with K' = K W_aᵀ (general) or K (dot):
- *   dQ += dE K'     dK' = dEᵀ Q       general: dW_a = Σ_b dK'ᵀ K,  dK += dK' W_a;   dot: dK += dK'
- * concat and additive, E_ts = v_a · S_ts with S_ts = tanh(Q_t W_q + K_s W_k)  [mb, tT, tS, dA]:
- *   dS = dE v_a ⊙ (1 − S²)    dv_a = Σ dE ⊙ S    dQ += (Σ_s dS) W_qᵀ,  dW_q = Qᵀ Σ_s dS    dK += (Σ_t dS) W_kᵀ,  dW_k = Kᵀ Σ_t dS
+ *   dA = dC Kᵀ      dK = Aᵀ dC        dE from the alignment's backward pass ({@link Alignment#training}; global:
+ *                                      A ⊙ (dA − Σ_s dA ⊙ A)), then the score's ({@link AttentionScore#training}), adding to dQ and dK
  * </pre>
  * m is the source mask, m_dec the target mask. Inference and a backward pass whose forward pass was not kept
  * (other inputs) run the SameDiff graph ({@link org.attentionzoo.layers.FixedSameDiffGraphVertex}); both
@@ -66,7 +63,8 @@ public class KeptLuongAttention extends KeptGraphVertex {
         private final INDArray wc;         // W_c [dEnc + dDec, dOut]
         private final INDArray q;          // [mb, tT, dDec]
         private final INDArray k;          // [mb, tS, dEnc]
-        private final Score score;
+        private final AttentionScore.Training score;
+        private final Alignment.Training alignment;
         private final INDArray weights;    // A [mb, tT, tS]
         private final INDArray joined;     // J rows [mb·tT, dEnc + dDec]
         private final INDArray tanh;       // H rows [mb·tT, dOut]
@@ -86,10 +84,10 @@ public class KeptLuongAttention extends KeptGraphVertex {
             INDArray kRows = KeptRows.fromNcw(encoder);                                      // [mb·tS, dEnc]
             q = qRows.reshape('c', mb, tT, dDec);
             k = kRows.reshape('c', mb, tS, dEnc);
-            score = conf.scoreType() == ScoreType.DOT || conf.scoreType() == ScoreType.GENERAL
-                    ? new Bilinear(q, k, kRows, p.get(GeneralScore.W_A)) : new Concat(q, qRows, kRows, k.size(1), p);
+            score = conf.scoreFunction().training(q, k, p);
             INDArray sourceMask = encoderMask != null ? encoderMask : Nd4j.ones(type, mb, tS);
-            weights = MaskedSoftmax.apply(score.scores(), sourceMask);                       // [mb, tT, tS]
+            alignment = conf.alignment().training(score.scores(), q, sourceMask, p);
+            weights = alignment.weights();                                                   // [mb, tT, tS]
             INDArray context = mm(weights, k, false, false).reshape('c', mb * tT, dEnc);
             joined = Nd4j.concat(1, context, qRows);
             tanh = Transforms.tanh(mm(joined, wc, false, false), false);
@@ -115,109 +113,8 @@ public class KeptLuongAttention extends KeptGraphVertex {
             INDArray dQ = dJoined.get(NDArrayIndex.all(), NDArrayIndex.interval(dEnc, dEnc + dDec)).dup('c');
             INDArray dWeights = mm(dContext, k, false, true);                                  // [mb, tT, tS]
             INDArray dK = mm(weights, dContext, true, false);                                  // [mb, tS, dEnc]
-            INDArray dRows = dWeights.reshape('c', mb * tT, tS);                               // views, a row per query
-            INDArray weightRows = weights.reshape('c', mb * tT, tS);
-            dRows.subiColumnVector(dRows.mul(weightRows).sum(true, 1)).muli(weightRows);       // dE, in dWeights
-            score.backward(dWeights, dQ, dK, grads);
+            score.backward(alignment.backward(dWeights, dQ, grads), dQ, dK, grads);
             return new INDArray[]{dQ, dK.reshape('c', mb * tS, dEnc)};
-        }
-    }
-
-    /** A score's forward pass E [mb, tT, tS] and, from dE, its share of dQ and dK and its parameters' gradients. */
-    private interface Score {
-        INDArray scores();
-
-        /**
-         * @param dScores dE [mb, tT, tS]
-         * @param dQ      dL/dQ rows [mb·tT, dDec], added to
-         * @param dK      dL/dK [mb, tS, dEnc], added to
-         */
-        void backward(INDArray dScores, INDArray dQ, INDArray dK, Map<String, INDArray> grads);
-    }
-
-    /** Dot (E = Q Kᵀ) and general (E = Q K'ᵀ, K' = K W_aᵀ) scores. */
-    private static final class Bilinear implements Score {
-        private final INDArray q;      // [mb, tT, dDec]
-        private final INDArray kRows;  // [mb·tS, dEnc]
-        private final INDArray wa;     // W_a [dDec, dEnc], null for dot
-        private final INDArray keys;   // K' [mb, tS, dDec]
-
-        Bilinear(INDArray q, INDArray k, INDArray kRows, INDArray wa) {
-            this.q = q;
-            this.kRows = kRows;
-            this.wa = wa;
-            this.keys = wa == null ? k : mm(kRows, wa, false, true).reshape('c', k.size(0), k.size(1), q.size(2));
-        }
-
-        @Override
-        public INDArray scores() {
-            return mm(q, keys, false, true);
-        }
-
-        @Override
-        public void backward(INDArray dScores, INDArray dQ, INDArray dK, Map<String, INDArray> grads) {
-            long mb = q.size(0);
-            long tS = keys.size(1);
-            long dDec = q.size(2);
-            dQ.addi(mm(dScores, keys, false, false).reshape('c', dQ.size(0), dDec));
-            INDArray dKeys = mm(dScores, q, true, false);                                      // [mb, tS, dDec]
-            if (wa == null) {
-                dK.addi(dKeys);
-            } else {
-                INDArray dKeyRows = dKeys.reshape('c', mb * tS, dDec);
-                grads.get(GeneralScore.W_A).assign(mm(dKeyRows, kRows, true, false));
-                dK.addi(mm(dKeyRows, wa, false, false).reshape('c', dK.shape()));
-            }
-        }
-    }
-
-    /** Concat / additive score: E_ts = v_a · tanh(Q_t W_q + K_s W_k). */
-    private static final class Concat implements Score {
-        private final INDArray qRows;  // [mb·tT, dDec]
-        private final INDArray kRows;  // [mb·tS, dEnc]
-        private final INDArray wq;     // [dDec, dA]
-        private final INDArray wk;     // [dEnc, dA]
-        private final INDArray va;     // [1, dA]
-        private final INDArray hidden; // S [mb, tT, tS, dA]
-
-        Concat(INDArray q, INDArray qRows, INDArray kRows, long tS, Map<String, INDArray> p) {
-            this.qRows = qRows;
-            this.kRows = kRows;
-            wq = p.get(ConcatScore.W_Q);
-            wk = p.get(ConcatScore.W_K);
-            va = p.get(ConcatScore.V_A);
-            long mb = q.size(0);
-            long tT = q.size(1);
-            long dA = wq.size(1);
-            INDArray qa = mm(qRows, wq, false, false).reshape('c', mb, tT, 1, dA);
-            INDArray ka = mm(kRows, wk, false, false).reshape('c', mb, 1, tS, dA);
-            hidden = Transforms.tanh(qa.add(ka), false);                                       // [mb, tT, tS, dA]
-        }
-
-        @Override
-        public INDArray scores() {
-            long dA = hidden.size(3);
-            INDArray rows = hidden.reshape('c', hidden.length() / dA, dA);
-            return mm(rows, va, false, true).reshape('c', hidden.size(0), hidden.size(1), hidden.size(2));
-        }
-
-        @Override
-        public void backward(INDArray dScores, INDArray dQ, INDArray dK, Map<String, INDArray> grads) {
-            long mb = hidden.size(0);
-            long tT = hidden.size(1);
-            long tS = hidden.size(2);
-            long dA = hidden.size(3);
-            INDArray dColumn = dScores.reshape('c', mb * tT * tS, 1);
-            INDArray hiddenRows = hidden.reshape('c', mb * tT * tS, dA);
-            grads.get(ConcatScore.V_A).assign(mm(dColumn, hiddenRows, true, false));             // Σ dE ⊙ S, [1, dA]
-            INDArray dHidden = mm(dColumn, va, false, false)                                     // dE v_a ⊙ (1 − S²)
-                    .muli(hiddenRows.mul(hiddenRows).rsubi(1.0)).reshape('c', mb, tT, tS, dA);
-            INDArray dQa = dHidden.sum(2).reshape('c', mb * tT, dA);
-            INDArray dKa = dHidden.sum(1).reshape('c', mb * tS, dA);
-            grads.get(ConcatScore.W_Q).assign(mm(qRows, dQa, true, false));
-            grads.get(ConcatScore.W_K).assign(mm(kRows, dKa, true, false));
-            dQ.addi(mm(dQa, wq, false, true));
-            dK.addi(mm(dKa, wk, false, true).reshape('c', dK.shape()));
         }
     }
 }

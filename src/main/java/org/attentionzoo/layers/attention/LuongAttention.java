@@ -15,16 +15,18 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
 
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Luong global attention (Luong, Pham and Manning 2015, section 3.1), a SameDiff vertex: every decoder
- * state h_t attends over all encoder states h̄_s of its sentence.
+ * Luong attention (Luong, Pham and Manning 2015, sections 3.1 and 3.2), a SameDiff vertex: every decoder
+ * state h_t attends over the encoder states h̄_s of its sentence, all of them (global) or a window (local).
  * <pre>
  *   e_ts = score(h_t, h̄_s)                      dot, general, concat or additive ({@link ScoreType})
- *   a_ts = exp(e_ts) / Σ_s' exp(e_ts')          over real source positions only ({@link MaskedSoftmax})
+ *   a_ts = exp(e_ts) / Σ_s' exp(e_ts')          over real source positions only ({@link MaskedSoftmax}), global;
+ *                                               local-m and local-p: over a window ({@link LocalAlignment})
  *   c_t  = Σ_s a_ts h̄_s                         context vector
  *   h̃_t  = tanh(W_c [c_t ; h_t])                attentional state (eq. 5), fed to the softmax
  * </pre>
@@ -52,6 +54,12 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
     private long outputSize;
     private long attentionSize;
     private ScoreType score;
+    /** Null for global attention, so that global vertices keep the JSON form of models saved before local attention. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private AttentionSpan span;
+    /** The local window's half-width D; null for global attention. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private Integer window;
 
     /** For Jackson only. */
     private LuongAttention() {
@@ -63,12 +71,24 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
         this.outputSize = b.outputSize;
         this.attentionSize = b.attentionSize;
         this.score = b.score;
+        this.span = b.span == AttentionSpan.GLOBAL ? null : b.span;
+        this.window = this.span == null ? null : b.window;
     }
 
     public long decoderSize() { return decoderSize; }
     public long encoderSize() { return encoderSize; }
     public long outputSize() { return outputSize; }
     public ScoreType scoreType() { return score; }
+    /** Global, local-m or local-p. */
+    public AttentionSpan span() { return span == null ? AttentionSpan.GLOBAL : span; }
+    /** The local window's half-width D (the paper's default for global attention, where it is unused). */
+    public int window() { return window == null ? AttentionSpan.DEFAULT_WINDOW : window; }
+
+    /** A new alignment object of this vertex's span and sizes. */
+    @JsonIgnore
+    public Alignment alignment() {
+        return span().create(decoderSize, attentionSize, window());
+    }
 
     /** A new score object of this vertex's type and sizes. */
     @JsonIgnore
@@ -90,12 +110,14 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
         params.defineInputs(DECODER, ENCODER);
         scoreFunction().defineParameters(params);
         params.addWeightParam(W_C, encoderSize + decoderSize, outputSize);
+        alignment().defineParameters(params);
     }
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
         scoreFunction().initializeParameters(params);
         Init.xavier(params.get(W_C), encoderSize + decoderSize, outputSize);
+        alignment().initializeParameters(params);
     }
 
     @Override
@@ -125,7 +147,7 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
         SDVariable queries = sd.permute(decoder, 0, 2, 1);                                // [mb, tTgt, dDec]
         SDVariable keys = sd.permute(encoder, 0, 2, 1);                                   // [mb, tSrc, dEnc]
         SDVariable e = scorer.scores(sd, queries, scorer.prepareKeys(sd, keys, params), params); // [mb, tTgt, tSrc]
-        SDVariable a = MaskedSoftmax.apply(sd, e, encoderMask);                           // [mb, tTgt, tSrc]
+        SDVariable a = alignment().weights(sd, e, queries, encoderMask, params);         // [mb, tTgt, tSrc]
         SDVariable context = sd.mmul(a, keys);                                            // [mb, tTgt, dEnc]
         SDVariable joined = sd.concat(2, context, queries);                               // [mb, tTgt, dEnc + dDec]
         SDVariable attentional = sd.math().tanh(
@@ -170,23 +192,26 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
         copy.outputSize = outputSize;
         copy.attentionSize = attentionSize;
         copy.score = score;
+        copy.span = span;
+        copy.window = window;
         return copy;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof LuongAttention other && decoderSize == other.decoderSize && encoderSize == other.encoderSize
-                && outputSize == other.outputSize && attentionSize == other.attentionSize && score == other.score;
+                && outputSize == other.outputSize && attentionSize == other.attentionSize && score == other.score
+                && span == other.span && Objects.equals(window, other.window);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(decoderSize, encoderSize, outputSize, attentionSize, score);
+        return Objects.hash(decoderSize, encoderSize, outputSize, attentionSize, score, span, window);
     }
 
     @Override
     public String toString() {
-        return "LuongAttention(" + score + ", decoder " + decoderSize + ", encoder " + encoderSize + " -> " + outputSize + ")";
+        return "LuongAttention(" + score + (span == null ? "" : ", " + alignment()) + ", decoder " + decoderSize + ", encoder " + encoderSize + " -> " + outputSize + ")";
     }
 
     /** {@code new LuongAttention.Builder().decoderSize(256).encoderSize(256).outputSize(256).score(GENERAL).build()}. */
@@ -196,6 +221,8 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
         private long outputSize;
         private long attentionSize;
         private ScoreType score = ScoreType.GENERAL;
+        private AttentionSpan span = AttentionSpan.GLOBAL;
+        private int window = AttentionSpan.DEFAULT_WINDOW;
 
         /** Size of the decoder states h_t (the queries). */
         public Builder decoderSize(long v) { decoderSize = v; return this; }
@@ -207,6 +234,10 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
         public Builder attentionSize(long v) { attentionSize = v; return this; }
         /** The score function (default general). */
         public Builder score(ScoreType v) { score = Objects.requireNonNull(v, "score"); return this; }
+        /** Global (default), local-m or local-p. */
+        public Builder span(AttentionSpan v) { span = Objects.requireNonNull(v, "span"); return this; }
+        /** The local window's half-width D (default 10, as in the paper); at least 1. */
+        public Builder window(int v) { window = v; return this; }
 
         public LuongAttention build() {
             if (decoderSize <= 0 || encoderSize <= 0) {
@@ -220,6 +251,7 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
                 attentionSize = decoderSize;
             }
             score.create(decoderSize, encoderSize, attentionSize); // validates, e.g. dot needs equal sizes
+            span.create(decoderSize, attentionSize, window);        // validates the window
             return new LuongAttention(this);
         }
     }

@@ -67,8 +67,43 @@ public final class MaskedSoftmax {
      * @return weights [mb, tQ, tK]
      */
     public static INDArray apply(INDArray scores, INDArray mask) {
-        INDArray keep = mask.castTo(scores.dataType()).reshape('c', mask.size(0), 1, mask.size(1)); // [mb, 1, tK]
-        INDArray blocked = keep.rsub(1.0).muli(NEGATIVE_INFINITY_STANDIN);                         // 0 or -1e9
+        return applyKeep(scores, mask.castTo(scores.dataType()).reshape('c', mask.size(0), 1, mask.size(1)));
+    }
+
+    /**
+     * The softmax over the positions that {@code keep} marks, per query: a window of the source (local attention).
+     * A row with nothing kept is left unblocked (libnd4j's softmax of a row of −1e9 alone is NaN) and then zeroed.
+     *
+     * @param scores [mb, tQ, tK]
+     * @param keep   [mb, tQ, tK] or [mb, 1, tK], 1 where the softmax runs, of the scores' type
+     * @return weights [mb, tQ, tK], 0 outside {@code keep}; a row with nothing kept is all 0
+     */
+    public static INDArray applyKeep(INDArray scores, INDArray keep) {
+        INDArray blocked = keep.rsub(1.0).muli(NEGATIVE_INFINITY_STANDIN).mul(keep.max(true, 2)); // 0 or -1e9; 0 in an empty row
         return Nd4j.nn().softmax(scores.add(blocked), 2).muli(keep);                             // [mb, tQ, tK]
+    }
+
+    /**
+     * {@link #applyKeep(INDArray, INDArray)} in SameDiff. A row with nothing kept is not blocked at all (libnd4j's
+     * softmax of a row of −1e9 is NaN), then multiplied by its zero mask.
+     */
+    public static SDVariable applyKeep(SameDiff sd, SDVariable scores, SDVariable keep) {
+        SDVariable blocked = keep.rsub(1.0).mul(NEGATIVE_INFINITY_STANDIN).mul(keep.max(true, 2));
+        return apply(sd, scores, new Prepared(keep, blocked));
+    }
+
+    /**
+     * The backward pass of the softmax rows: dE = A ⊙ (dA − Σ_s dA ⊙ A), written into {@code dWeights}.
+     *
+     * @param weights  A [mb, tQ, tK], c-order
+     * @param dWeights dL/dA [mb, tQ, tK], c-order; overwritten
+     * @return dL/dE [mb, tQ, tK]
+     */
+    public static INDArray backward(INDArray weights, INDArray dWeights) {
+        long tK = weights.size(2);
+        INDArray dRows = dWeights.reshape('c', dWeights.length() / tK, tK);                 // a row per query
+        INDArray weightRows = weights.reshape('c', weights.length() / tK, tK);
+        dRows.subiColumnVector(dRows.mul(weightRows).sum(true, 1)).muli(weightRows);
+        return dRows.reshape('c', dWeights.shape());
     }
 }

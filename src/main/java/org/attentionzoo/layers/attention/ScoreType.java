@@ -1,5 +1,7 @@
 package org.attentionzoo.layers.attention;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** The attention score functions a model card can name: dot, general, concat (Luong 2015), additive (Bahdanau 2015). */
@@ -29,6 +31,11 @@ public enum ScoreType {
         }
     }
 
+    /** The names a model card can use, in declaration order ("dot", "general", ...). */
+    public static List<String> names() {
+        return Arrays.stream(values()).map(ScoreType::toString).toList();
+    }
+
     /** Parses "dot", "general", "concat" or "additive" (any case). */
     public static ScoreType parse(String name) {
         for (ScoreType t : values()) {
@@ -36,7 +43,7 @@ public enum ScoreType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown attention score \"" + name + "\"; use dot, general, concat or additive");
+        throw new IllegalArgumentException("unknown attention score \"" + name + "\"; use one of " + String.join(", ", names()));
     }
 
     @Override

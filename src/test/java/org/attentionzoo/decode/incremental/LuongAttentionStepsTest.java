@@ -1,5 +1,6 @@
 package org.attentionzoo.decode.incremental;
 
+import org.attentionzoo.layers.attention.AttentionSpan;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.RnnAttention;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * {@link LuongAttentionSteps} computes what the attention graph without input feeding computes: every
- * score, every encoder (each sees the padding differently), one and two decoder layers.
+ * score, every encoder (each sees the padding differently), one and two decoder layers, local-m and local-p
+ * attention with windows narrow enough that they clip the sources (greedy and beam search too).
  */
 class LuongAttentionStepsTest {
 
@@ -25,7 +27,13 @@ class LuongAttentionStepsTest {
                 Arguments.of("luong additive, bilstm, dropout", tiny.score("additive").encoder(ModelCard.Encoder.BILSTM)
                         .dropout(0.3).build()),
                 Arguments.of("luong general, bilstm-graph, 2 layers, dropout", tiny.score("general")
-                        .encoder(ModelCard.Encoder.BILSTM_GRAPH).encoderLayers(2).dropout(0.3).build()));
+                        .encoder(ModelCard.Encoder.BILSTM_GRAPH).encoderLayers(2).dropout(0.3).build()),
+                Arguments.of("luong general, local-m, window 1", tiny.score("general").encoder(ModelCard.Encoder.BILSTM_GRAPH)
+                        .encoderLayers(1).dropout(0).attention(AttentionSpan.LOCAL_M).window(1).build()),
+                Arguments.of("luong concat, local-p, window 2", tiny.score("concat").attention(AttentionSpan.LOCAL_P)
+                        .window(2).build()),
+                Arguments.of("luong dot, local-p, window 1", tiny.score("dot").attention(AttentionSpan.LOCAL_P)
+                        .window(1).build()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -23,20 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link KeptLuongAttention}'s hand-computed training step equals the SameDiff graph's: the output of a training
  * forward pass, the parameter gradients and both input gradients, in double, with and without padding on both
- * sides, for every score, at sizes where the decoder, encoder, attention and output sizes differ. The gradient checks
+ * sides, for every score and span (global, local-m, local-p with a window of 1, so that windows clip), at sizes where the decoder, encoder, attention and output sizes differ. The gradient checks
  * through whole graphs are {@link LuongAttentionGradientCheckTest}'s, which run this path too.
  */
 class KeptLuongAttentionTest {
 
     private static final int MB = 3, T_TGT = 4, T_SRC = 5;
 
-    @ParameterizedTest(name = "{0}, decoder {1}, encoder {2}, masked={3}")
-    @CsvSource({"dot,4,4,false", "dot,4,4,true", "general,4,6,false", "general,3,5,true", "concat,4,6,false",
-            "concat,3,5,true", "additive,4,4,true"})
-    void trainingStepEqualsTheSameDiffGraph(String score, int dDec, int dEnc, boolean masked) {
+    @ParameterizedTest(name = "{0}, decoder {1}, encoder {2}, masked={3}, {4}")
+    @CsvSource({"dot,4,4,false,global", "dot,4,4,true,global", "general,4,6,false,global", "general,3,5,true,global",
+            "concat,4,6,false,global", "concat,3,5,true,global", "additive,4,4,true,global",
+            "general,3,5,true,local-m", "dot,4,4,false,local-m", "general,3,5,true,local-p", "concat,4,6,true,local-p",
+            "dot,4,4,false,local-p"})
+    void trainingStepEqualsTheSameDiffGraph(String score, int dDec, int dEnc, boolean masked, String span) {
         Nd4j.getRandom().setSeed(5);
         LuongAttention conf = new LuongAttention.Builder().decoderSize(dDec).encoderSize(dEnc).outputSize(7)
-                .attentionSize(2).score(ScoreType.parse(score)).build();
+                .attentionSize(2).score(ScoreType.parse(score)).span(AttentionSpan.parse(span)).window(1).build();
         ComputationGraph net = AttentionGraphs.alone(conf, dDec, dEnc);
         net.params().assign(Nd4j.randn(DataType.DOUBLE, net.params().shape()));
         net.initGradientsView();                                            // as fit does before a first backward pass

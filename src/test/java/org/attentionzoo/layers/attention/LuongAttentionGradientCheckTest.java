@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Double-precision gradient checks of built-in LSTMs → LuongAttention → RnnOutputLayer, for every score,
+ * Double-precision gradient checks of built-in LSTMs → LuongAttention → RnnOutputLayer, for every score (and
+ * local-m and local-p attention with a window of 1),
  * with and without padding masks on both sides. The LSTMs below only get the right gradient if the
  * vertex returns the right dL/dInput (the M2.1 doubled-gradient bug would make it twice too large).
  */
@@ -20,14 +21,15 @@ class LuongAttentionGradientCheckTest {
 
     private static final int MB = 3, T_TGT = 4, T_SRC = 5, DEC_IN = 3, ENC_IN = 2, D = 4, OUT = 3, CLASSES = 3;
 
-    @ParameterizedTest(name = "{0}, masked={1}")
-    @CsvSource({"dot,false", "dot,true", "general,false", "general,true", "concat,false", "concat,true",
-            "additive,true"})
-    void gradientsMatchFiniteDifferences(String score, boolean masked) {
+    @ParameterizedTest(name = "{0}, masked={1}, {2}")
+    @CsvSource({"dot,false,global", "dot,true,global", "general,false,global", "general,true,global",
+            "concat,false,global", "concat,true,global", "additive,true,global",
+            "general,true,local-m", "general,true,local-p", "general,false,local-p", "dot,true,local-p"})
+    void gradientsMatchFiniteDifferences(String score, boolean masked, String span) {
         GradientChecks.inDoublePrecision(() -> {
             Nd4j.getRandom().setSeed(3);
             LuongAttention vertex = new LuongAttention.Builder().decoderSize(D).encoderSize(D).outputSize(OUT)
-                    .attentionSize(3).score(ScoreType.parse(score)).build();
+                    .attentionSize(3).score(ScoreType.parse(score)).span(AttentionSpan.parse(span)).window(1).build();
             ComputationGraph net = AttentionGraphs.withLayersAround(vertex, DEC_IN, ENC_IN, D, D, OUT, CLASSES, 5);
             INDArray[] in = {Nd4j.rand(DataType.DOUBLE, MB, DEC_IN, T_TGT).subi(0.5),
                     Nd4j.rand(DataType.DOUBLE, MB, ENC_IN, T_SRC).subi(0.5)};
@@ -38,7 +40,7 @@ class LuongAttentionGradientCheckTest {
             INDArray[] labelMasks = masked ? new INDArray[]{masks[0]} : null;
             assertTrue(GradientChecks.passes(net, in, labels, masks, labelMasks), "GradientCheckUtil");
             GradientChecks.Report r = GradientChecks.measure(net, in, labels, masks, labelMasks);
-            System.out.println("LuongAttention " + score + " masked=" + masked + ": " + r);
+            System.out.println("LuongAttention " + score + " " + span + " masked=" + masked + ": " + r);
             assertTrue(r.maxRelError() < GradientChecks.MAX_REL_ERROR, "max rel error " + r.maxRelError());
             r.ratioByParam().forEach((key, ratio) -> {
                 if (!ratio.isNaN()) {

@@ -13,6 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.File;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LuongAttentionSerializationTest {
 
@@ -21,8 +23,30 @@ class LuongAttentionSerializationTest {
 
     @Test
     void jsonAndModelSerializerRoundTrips() throws Exception {
+        roundTrips(new LuongAttention.Builder().decoderSize(4).encoderSize(4).outputSize(3)
+                .attentionSize(5).score(ScoreType.CONCAT).build());
+    }
+
+    @Test
+    void localAttentionRoundTrips() throws Exception {
         LuongAttention vertex = new LuongAttention.Builder().decoderSize(4).encoderSize(4).outputSize(3)
-                .attentionSize(5).score(ScoreType.CONCAT).build();
+                .attentionSize(5).score(ScoreType.GENERAL).span(AttentionSpan.LOCAL_P).window(1).build();
+        assertEquals(AttentionSpan.LOCAL_P, vertex.span());
+        assertEquals(1, vertex.window());
+        roundTrips(vertex);
+    }
+
+    /** A global vertex writes neither span nor window: its JSON is that of the models saved before local attention. */
+    @Test
+    void globalAttentionWritesNoSpan() {
+        LuongAttention vertex = new LuongAttention.Builder().decoderSize(4).encoderSize(4).outputSize(3).build();
+        String json = AttentionGraphs.withLayersAround(vertex, 2, 3, 4, 4, 3, 2, 1).getConfiguration().toJson();
+        assertTrue(json.contains("\"score\""), json);
+        assertFalse(json.contains("\"span\"") || json.contains("\"window\""), json);
+        assertEquals(AttentionSpan.GLOBAL, vertex.span());
+    }
+
+    private void roundTrips(LuongAttention vertex) throws Exception {
         ComputationGraph g = AttentionGraphs.withLayersAround(vertex, 2, 3, 4, 4, 3, 2, 1);
         ComputationGraphConfiguration conf = g.getConfiguration();
         ComputationGraphConfiguration fromJson = ComputationGraphConfiguration.fromJson(conf.toJson());
