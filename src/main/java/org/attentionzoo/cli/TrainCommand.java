@@ -133,8 +133,15 @@ final class TrainCommand implements Callable<Integer> {
         if (o.dev != null) {
             devPairs = ParallelCorpus.read(o.dev, o.skipBadLines).pairs();
         }
-        Vocabulary srcVocab = TrainingData.sourceVocabulary(trainPairs, src, minFreq, maxVocab);
-        Vocabulary tgtVocab = TrainingData.targetVocabulary(trainPairs, tgt, minFreq, maxVocab);
+        Vocabulary srcVocab;
+        Vocabulary tgtVocab;
+        if (card.tieEmbeddings() == ModelCard.Tie.ALL) {                 // one matrix for both sides: one vocabulary
+            srcVocab = TrainingData.jointVocabulary(trainPairs, src, tgt, minFreq, maxVocab);
+            tgtVocab = srcVocab;
+        } else {
+            srcVocab = TrainingData.sourceVocabulary(trainPairs, src, minFreq, maxVocab);
+            tgtVocab = TrainingData.targetVocabulary(trainPairs, tgt, minFreq, maxVocab);
+        }
         TranslationModel m = TranslationModel.create(card, srcVocab, tgtVocab, src, tgt).withPlaceholders(masked);
         TrainingRun.trainAndSave(m, trainPairs, devPairs, o, Provenance.corpus(corpus, corpusPairs), Map.of());
         return 0;

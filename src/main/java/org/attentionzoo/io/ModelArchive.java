@@ -5,6 +5,7 @@ import org.attentionzoo.data.Tokenizer;
 import org.attentionzoo.data.Tokenizers;
 import org.attentionzoo.data.Vocabulary;
 import org.attentionzoo.models.ModelCard;
+import org.attentionzoo.models.TiedEmbeddings;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
 import org.attentionzoo.util.AtomicFiles;
@@ -57,13 +58,16 @@ import java.util.zip.ZipOutputStream;
  * target.vocab        target vocabulary
  * provenance.json     corpus hash, training steps, date, library versions
  * graph.zip           the DL4J ComputationGraph (ModelSerializer's layout, with updater state; read by
- *                     {@link GraphReader}, never by Java deserialization)
+ *                     {@link GraphReader}, never by Java deserialization); with tied embeddings (the card's
+ *                     tieEmbeddings) the tied copies are stored as zeros and copied from the target embedding
+ *                     on load ({@link TiedEmbeddings#withoutCopies})
  * training-state.json (checkpoints only) where training stood: step, data position, best dev score...
  * </pre>
  * For example {@code {"sourceTokenizer": "bpe", "sourceBpeMerges": "source.bpe", "targetTokenizer": "chars"}}.
  * The BPE entries were added without changing the format version: a model without them (every model saved
  * before BPE existed) reads as before. A model with BPE fails to load in older versions of attention-zoo,
- * which report the unknown tokenizer 'bpe'.
+ * which report the unknown tokenizer 'bpe'. Likewise a model with tied embeddings fails to load in versions
+ * without the option (its card has the unknown key tieEmbeddings), never with zero matrices.
  * Files are written atomically (a temporary file in the same folder, named as {@link AtomicFiles#temporaryFile}
  * names it, then a rename), so a crash
  * while saving never leaves a half-written model where a good one was.
@@ -167,7 +171,15 @@ public final class ModelArchive {
                 put(zip, TARGET_VOCAB, vocabText(model.targetVocab()));
                 put(zip, PROVENANCE, JSON.writeValueAsString(model.provenance()));
                 ByteArrayOutputStream graph = new ByteArrayOutputStream();
-                ModelSerializer.writeModel(model.graph(), graph, withUpdater);
+                ComputationGraph stored = TiedEmbeddings.withoutCopies(model.graph(), model.card().tieEmbeddings(),
+                        withUpdater);
+                try {
+                    ModelSerializer.writeModel(stored, graph, withUpdater);
+                } finally {
+                    if (stored != model.graph() && stored.params().closeable()) {
+                        stored.params().close();      // the copy's parameters, now rather than when collected
+                    }
+                }
                 zip.putNextEntry(new ZipEntry(GRAPH));
                 zip.write(graph.toByteArray());
                 zip.closeEntry();
@@ -324,6 +336,7 @@ public final class ModelArchive {
             ComputationGraph graph = graph(parts, card, sourceVocab, targetVocab, withUpdater, maxParameters);
             TranslationModel model;
             try {
+                TiedEmbeddings.sync(graph, card.tieEmbeddings());     // stored as zeros (TiedEmbeddings.withoutCopies)
                 model = new TranslationModel(card, graph, sourceVocab, targetVocab,
                         sourceTokenizer, targetTokenizer, provenance, "masked".equals(prep.get("placeholders")));
             } catch (IllegalArgumentException e) {

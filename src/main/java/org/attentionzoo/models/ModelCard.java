@@ -82,6 +82,24 @@ public final class ModelCard {
     /** The recurrent cell used by the RNN families. */
     public enum Cell { LSTM, GRU }
 
+    /**
+     * Which embedding matrices share their values with the output projection (Press &amp; Wolf 2017; Vaswani et al.
+     * 2017, section 3.4); see {@link TiedEmbeddings}.
+     */
+    public enum Tie {
+        /** Every matrix its own (the default, and every card saved before the option existed). */
+        NONE,
+        /** The target embedding E_tgt [V_tgt, d] equals the transposed output weights W_out [d, V_tgt]. */
+        DECODER,
+        /** As {@link #DECODER}, and the source embedding equals it too; needs one joint vocabulary. */
+        ALL;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -117,6 +135,7 @@ public final class ModelCard {
     private Double labelSmoothing;
     private double gradientClip = 5.0;
     private Double maxGradNorm;
+    private String tieEmbeddings;
     private long seed = 42;
 
     ModelCard() {
@@ -189,6 +208,14 @@ public final class ModelCard {
      * ({@link org.attentionzoo.optim.GlobalNormClipping}). 1.0 is the PyTorch reference's clip_grad_norm_.
      */
     public double maxGradNorm() { return maxGradNorm == null ? 0.0 : maxGradNorm; }
+    /**
+     * Tied embeddings: none (default), decoder (target embedding = output projection transposed) or all (the source
+     * embedding too, for a joint vocabulary). Needs embeddingSize equal to the output layer's input size
+     * (hiddenSize), and is written into the card only when set, so cards without the key mean none.
+     */
+    public Tie tieEmbeddings() {
+        return tieEmbeddings == null ? Tie.NONE : parseEnum(Tie.class, "tieEmbeddings", tieEmbeddings);
+    }
     /** Seed for parameter initialisation. */
     public long seed() { return seed; }
 
@@ -224,6 +251,12 @@ public final class ModelCard {
         require(warmupSteps() > 0, "warmupSteps", warmupSteps, "a positive number of steps, e.g. 4000");
         require(labelSmoothing() >= 0 && labelSmoothing() < 1, "labelSmoothing", labelSmoothing, "in [0, 1), e.g. 0.1");
         require(name != null && !name.isBlank(), "name", name, "a non-empty name");
+        if (tieEmbeddings() != Tie.NONE) {
+            require(family() != Family.CLASSIFIER, "tieEmbeddings", tieEmbeddings,
+                    "none for the classifier family (it has no target embedding)");
+            require(embeddingSize == hiddenSize, "tieEmbeddings", tieEmbeddings, "none unless embeddingSize ("
+                    + embeddingSize + ") equals hiddenSize (" + hiddenSize + "), the output layer's input size");
+        }
         boolean transformerFields = family() == Family.TRANSFORMER || family() == Family.CLASSIFIER;
         if (!transformerFields) {
             require(heads == null && ffSize == null && positional == null && norm == null && ffActivation == null
@@ -372,6 +405,8 @@ public final class ModelCard {
         /** Global-norm clipping threshold; 0 for none. */
         public Builder maxGradNorm(double v) { card.maxGradNorm = v; return this; }
         public Builder seed(long v) { card.seed = v; return this; }
+        /** none, decoder or all; none is left out of the JSON. */
+        public Builder tieEmbeddings(Tie v) { card.tieEmbeddings = v == Tie.NONE ? null : v.toString(); return this; }
         public Builder encoder(Encoder v) { card.encoder = v.toString(); return this; }
         public Builder decoder(Decoder v) { card.decoder = v.name().toLowerCase(Locale.ROOT); return this; }
         /** dot, general, concat or additive. */

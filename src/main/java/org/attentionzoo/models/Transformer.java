@@ -29,8 +29,8 @@ import static org.attentionzoo.models.GraphNames.*;
  * (and before the softmax), and inside every encoder and decoder layer on the output of each sub-layer
  * before it is added to the sub-layer input and normalised; with {@code attentionDropout} also on the
  * attention weights. Only in training: {@code output}/{@code feedForward} with {@code train = false}, the
- * translators and the alignments run without. Not as in the paper: target embedding and softmax weights
- * are not tied.
+ * translators and the alignments run without. Target embedding and softmax weights are tied as in the paper
+ * (section 3.4) only with the card's {@code tieEmbeddings} ({@link TiedEmbeddings}); by default they are not.
  */
 public final class Transformer {
 

@@ -105,7 +105,8 @@ public final class TranslationModel {
     }
 
     /**
-     * Checks that the graph's embedding and softmax sizes equal the vocabulary sizes.
+     * Checks that the graph's embedding and softmax sizes equal the vocabulary sizes, and that tied embeddings
+     * can be tied (one joint vocabulary for {@code all}).
      *
      * @throws IllegalArgumentException naming both sizes
      */
@@ -114,6 +115,12 @@ public final class TranslationModel {
         check(GraphNames.TARGET_EMBEDDING, inputSize(GraphNames.TARGET_EMBEDDING), targetVocab.size(), "target");
         long out = ((FeedForwardLayer) graph.getLayer(GraphNames.OUTPUT).conf().getLayer()).getNOut();
         check(GraphNames.OUTPUT, out, targetVocab.size(), "target");
+        if (card.tieEmbeddings() == ModelCard.Tie.ALL && !sourceVocab.tokens().equals(targetVocab.tokens())) {
+            throw new IllegalArgumentException("tieEmbeddings all needs one joint vocabulary for source and target"
+                    + " (train --joint-bpe); the source has " + sourceVocab.size() + " entries, the target "
+                    + targetVocab.size() + ", not the same tokens");
+        }
+        TiedEmbeddings.check(graph, card.tieEmbeddings());
     }
 
     private long inputSize(String layer) {

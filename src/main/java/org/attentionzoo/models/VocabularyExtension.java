@@ -30,7 +30,11 @@ import java.util.Map;
  *       new biases are 0;</li>
  *   <li>every other layer and vertex (attention included): all parameters copied unchanged.</li>
  * </ul>
- * The optimiser (Adam) state is not carried over: the new graph starts with a fresh updater, as after
+ * With tied embeddings ({@link TiedEmbeddings}) the tied copies are then overwritten by the target embedding:
+ * their old rows are the old ones (they were equal), their new rows the target embedding's new rows; with
+ * {@code all} the joint vocabulary grows by the tokens of both sides of the corpus, once.
+ *
+ * <p>The optimiser (Adam) state is not carried over: the new graph starts with a fresh updater, as after
  * {@link Zoo#init}. So for a sentence of old tokens the old tokens' output scores (logits) are exactly those
  * of the old model; the softmax now also spreads probability over the new tokens, and renormalised over the
  * old tokens it equals the old model's output.
@@ -64,6 +68,12 @@ public final class VocabularyExtension {
      */
     public static TranslationModel extend(TranslationModel model, List<SentencePair> corpus, int minFrequency,
                                           int maxSize) {
+        if (model.card().tieEmbeddings() == ModelCard.Tie.ALL) {                 // one joint vocabulary, both sides
+            List<List<String>> both = new ArrayList<>(tokenize(corpus, model.sourceTokenizer(), true));
+            both.addAll(tokenize(corpus, model.targetTokenizer(), false));
+            Vocabulary joint = model.targetVocab().extend(both, minFrequency, maxSize);
+            return extend(model, joint, joint);
+        }
         Vocabulary source = model.sourceVocab().extend(tokenize(corpus, model.sourceTokenizer(), true),
                 minFrequency, maxSize);
         Vocabulary target = model.targetVocab().extend(tokenize(corpus, model.targetTokenizer(), false),
@@ -117,6 +127,7 @@ public final class VocabularyExtension {
             throw new IllegalArgumentException("the card builds " + graph.getVertices().length + " vertices but the graph has "
                     + old.getVertices().length);
         }
+        TiedEmbeddings.sync(graph, card.tieEmbeddings());
         return graph;
     }
 

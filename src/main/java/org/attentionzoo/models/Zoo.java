@@ -84,10 +84,14 @@ public final class Zoo {
         return graph.params().length();
     }
 
-    /** An initialised graph for the card and vocabulary sizes. */
+    /**
+     * An initialised graph for the card and vocabulary sizes; with tied embeddings ({@link TiedEmbeddings}) every
+     * tied copy starts as the target embedding.
+     */
     public static ComputationGraph init(ModelCard card, int sourceVocab, int targetVocab) {
         ComputationGraph graph = new ComputationGraph(configuration(card, sourceVocab, targetVocab));
         graph.init();
+        TiedEmbeddings.sync(graph, card.tieEmbeddings());
         return graph;
     }
 }

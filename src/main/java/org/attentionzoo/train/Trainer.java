@@ -3,6 +3,8 @@ package org.attentionzoo.train;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.TeacherForcingIterator;
 import org.attentionzoo.io.ModelArchive;
+import org.attentionzoo.models.ModelCard;
+import org.attentionzoo.models.TiedEmbeddings;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.optim.GlobalNormClipping;
 import org.attentionzoo.util.Threads;
@@ -52,6 +54,8 @@ import java.util.Objects;
  *
  * <p>With a card's {@code maxGradNorm} c > 0, every update's gradient is first scaled to global norm at
  * most c ({@link GlobalNormClipping}, added to the graph's listeners for the run and removed after it).
+ * With tied embeddings ({@link TiedEmbeddings}) the tie's listener comes first, so clipping and Adam see the
+ * tied matrix's summed gradient once.
  *
  * <p>Each batch's gradient is computed in {@code workers} shards of its sentences side by side
  * ({@link DataParallelGraph}; by default one per core at one ND4J thread per operation), then one update.
@@ -135,6 +139,15 @@ public final class Trainer {
     private TrainingSummary run(RunFolder folder) throws IOException {
         ComputationGraph graph = model.graph();
         List<TrainingListener> listeners = new ArrayList<>(graph.getListeners());
+        ModelCard.Tie tie = model.card().tieEmbeddings();
+        if (tie != ModelCard.Tie.NONE) {
+            // First: the tied gradient is summed before clipping sees it, and the copies are equal before others read them.
+            TiedEmbeddings.sync(graph, tie);
+            List<TrainingListener> tied = new ArrayList<>();
+            tied.add(TiedEmbeddings.listener(tie));
+            tied.addAll(listeners);
+            graph.setListeners(tied);
+        }
         if (model.card().maxGradNorm() > 0) {
             graph.addListeners(new GlobalNormClipping(model.card().maxGradNorm()));
         }

@@ -42,6 +42,27 @@ public final class TrainingData {
         return vocab;
     }
 
+    /**
+     * One vocabulary for both sides (for {@code tieEmbeddings all}): {@link Vocabulary#build} over the source texts'
+     * tokens and the target texts' tokens together, then each BPE tokenizer's character fallback, as in
+     * {@link #vocabulary}. With {@code --joint-bpe} both tokenizers are one.
+     */
+    public static Vocabulary jointVocabulary(List<SentencePair> pairs, Tokenizer source, Tokenizer target,
+                                             int minFrequency, int maxSize) {
+        List<String> sources = pairs.stream().map(SentencePair::source).toList();
+        List<String> targets = pairs.stream().map(SentencePair::target).toList();
+        List<List<String>> tokens = new java.util.ArrayList<>(sources.stream().map(source::tokenize).toList());
+        tokens.addAll(targets.stream().map(target::tokenize).toList());
+        Vocabulary vocab = Vocabulary.build(tokens, minFrequency, maxSize);
+        if (source instanceof BpeTokenizer bpe) {
+            vocab = vocab.extend(List.of(bpe.fallbackSymbols(sources)), 1, Integer.MAX_VALUE);
+        }
+        if (target instanceof BpeTokenizer bpe) {
+            vocab = vocab.extend(List.of(bpe.fallbackSymbols(targets)), 1, Integer.MAX_VALUE);
+        }
+        return vocab;
+    }
+
     /** Shuffled, length-bucketed teacher-forcing batches encoded with the model's own tokenizers and vocabularies. */
     public static TeacherForcingIterator batches(TranslationModel model, List<SentencePair> pairs, int batchSize,
                                                  int maxLength, long seed) {

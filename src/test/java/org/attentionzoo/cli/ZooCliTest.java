@@ -158,4 +158,50 @@ class ZooCliTest {
         assertEquals(model.targetVocab().tokens(), extended.targetVocab().tokens().subList(0, model.targetVocab().size()),
                 "old tokens keep their ids");
     }
+
+    /**
+     * A card with every embedding tied, trained with --joint-bpe (one joint vocabulary) and fine-tuned with
+     * --extend-vocab: the vocabulary stays joint, old ids keep their tokens, and the copies stay tied through
+     * extension, training and saving (that the extension keeps the old rows: VocabularyExtensionTest).
+     */
+    @Test
+    void tiedAllWithJointBpeThenFinetuneWithExtendedVocabulary() throws Exception {
+        Path train = dir.resolve("train.tsv");
+        StringBuilder tsv = new StringBuilder();
+        String[] words = {"lower", "lowest", "newer", "newest", "wider", "widest"};
+        for (int i = 0; i < 48; i++) {
+            tsv.append(words[i % 6]).append(' ').append(words[(i / 6) % 6]).append('\t')
+                    .append(words[(i / 6) % 6]).append(' ').append(words[i % 6]).append('\n');
+        }
+        Files.writeString(train, tsv.toString());
+        Path card = dir.resolve("tied.json");
+        Files.writeString(card, "{\"name\": \"tied\", \"embeddingSize\": 8, \"hiddenSize\": 8, \"tieEmbeddings\": \"all\"}");
+        Path out = dir.resolve("tied-run");
+        CliRun trained = run("", "train", "--model", card.toString(), "--train", train.toString(), "--out", out.toString(),
+                "--steps", "3", "--batch", "16", "--source-tokenizer", "bpe:20", "--target-tokenizer", "bpe:20",
+                "--joint-bpe");
+        assertEquals(0, trained.code(), trained.err());
+        var model = org.attentionzoo.io.ModelArchive.load(out.resolve("model.zip"));
+        assertEquals(model.sourceVocab().tokens(), model.targetVocab().tokens(), "one joint vocabulary");
+        assertTied(model);
+
+        Path newCorpus = dir.resolve("new.tsv");
+        Files.writeString(newCorpus, "zebra zebra\tzebre zebre\nzebra lower\tlower zebre\n".repeat(8));
+        Path out2 = dir.resolve("tied-tuned");
+        CliRun tuned = run("", "finetune", "--from", out.resolve("model.zip").toString(), "--train", newCorpus.toString(),
+                "--out", out2.toString(), "--steps", "2", "--batch", "8", "--extend-vocab");
+        assertEquals(0, tuned.code(), tuned.err());
+        var extended = org.attentionzoo.io.ModelArchive.load(out2.resolve("model.zip"));
+        int old = model.targetVocab().size();
+        assertTrue(extended.targetVocab().size() > old, "new subwords from both sides");
+        assertEquals(extended.sourceVocab().tokens(), extended.targetVocab().tokens(), "still one joint vocabulary");
+        assertEquals(model.targetVocab().tokens(), extended.targetVocab().tokens().subList(0, old), "old ids kept");
+        assertTied(extended);
+    }
+
+    private static void assertTied(org.attentionzoo.models.TranslationModel m) {
+        var e = m.graph().getLayer(org.attentionzoo.models.GraphNames.TARGET_EMBEDDING).getParam("W");
+        assertEquals(e, m.graph().getLayer(org.attentionzoo.models.GraphNames.SOURCE_EMBEDDING).getParam("W"));
+        assertEquals(e.transpose(), m.graph().getLayer(org.attentionzoo.models.GraphNames.OUTPUT).getParam("W"));
+    }
 }

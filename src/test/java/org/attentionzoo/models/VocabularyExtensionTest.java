@@ -126,4 +126,58 @@ class VocabularyExtensionTest {
         ModelCard other = Seq2Seq.builder().embeddingSize(4).hiddenSize(5).build();
         assertThrows(IllegalArgumentException.class, () -> VocabularyExtension.extendGraph(old.graph(), other, 8, 8));
     }
+
+    /**
+     * Tied output (decoder): the old rows of the target embedding and the old columns of the output weights are
+     * kept, and the whole output weight matrix, new columns included, is the transposed extended embedding.
+     */
+    @Test
+    void tiedDecoderKeepsOldRowsAndTiesTheNewOnes() {
+        ModelCard card = Seq2Seq.builder().embeddingSize(6).hiddenSize(6).tieEmbeddings(ModelCard.Tie.DECODER).build();
+        TranslationModel old = oldModel(card);
+        TiedEmbeddings.sync(old.graph(), ModelCard.Tie.DECODER);                 // oldModel moved every parameter
+        INDArray oldE = w(old, GraphNames.TARGET_EMBEDDING);
+        INDArray oldOut = w(old, GraphNames.OUTPUT);
+        assertEquals(oldE.transpose(), oldOut);
+
+        TranslationModel ext = VocabularyExtension.extend(old, NEW, 2, 1000);
+        INDArray e = w(ext, GraphNames.TARGET_EMBEDDING);
+        INDArray out = w(ext, GraphNames.OUTPUT);
+        assertArrayEquals(new long[]{9, 6}, e.shape());
+        assertEquals(oldE, e.get(NDArrayIndex.interval(0, 7), NDArrayIndex.all()), "old rows kept");
+        assertEquals(oldOut, out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 7)), "old columns kept");
+        assertEquals(e.transpose(), out, "new rows tied");
+        INDArray fresh = e.get(NDArrayIndex.interval(7, 9), NDArrayIndex.all());
+        assertTrue(fresh.amaxNumber().doubleValue() > 0, "new rows are initialised");
+    }
+
+    /** Tied all: one joint vocabulary grows by the new tokens of both sides, and all three copies stay one matrix. */
+    @Test
+    void tiedAllGrowsTheJointVocabularyOnce() {
+        ModelCard card = Seq2Seq.builder().embeddingSize(6).hiddenSize(6).tieEmbeddings(ModelCard.Tie.ALL).build();
+        List<List<String>> both = new ArrayList<>();
+        for (SentencePair p : OLD) {
+            both.add(WORDS.tokenize(p.source()));
+            both.add(WORDS.tokenize(p.target()));
+        }
+        Vocabulary joint = Vocabulary.build(both, 1, 100);
+        TranslationModel old = TranslationModel.create(card, joint, joint, WORDS, WORDS);
+        assertThrows(IllegalArgumentException.class, () -> TranslationModel.create(card,
+                Vocabulary.build(both.subList(0, 1), 1, 100), joint, WORDS, WORDS), "tying all needs one vocabulary");
+        INDArray oldE = w(old, GraphNames.TARGET_EMBEDDING);
+
+        TranslationModel ext = VocabularyExtension.extend(old, NEW, 2, 1000);
+        // New tokens with count >= 2 over both sides: d (2), w (2), v (2); e and u once.
+        assertEquals(ext.sourceVocab().tokens(), ext.targetVocab().tokens());
+        assertEquals(List.of("d", "v", "w"), ext.targetVocab().tokens().subList(joint.size(), ext.targetVocab().size()));
+        INDArray e = w(ext, GraphNames.TARGET_EMBEDDING);
+        assertEquals(oldE, e.get(NDArrayIndex.interval(0, joint.size()), NDArrayIndex.all()), "old rows kept");
+        assertEquals(e, w(ext, GraphNames.SOURCE_EMBEDDING));
+        assertEquals(e.transpose(), w(ext, GraphNames.OUTPUT));
+    }
+
+    /** A layer's W, as a c-order copy (interval indexing on DL4J's f-order views is unreliable in M2.1). */
+    private static INDArray w(TranslationModel m, String layer) {
+        return m.graph().getLayer(layer).getParam("W").dup('c');
+    }
 }

@@ -126,6 +126,13 @@ class TrainerResumeTest {
     }
 
     @Test
+    void tiedAttentionModelResumesBitwise() throws IOException {
+        // The checkpoint holds the tied copies and the copy's zero Adam state; the trainer's tie listener is back.
+        resumesOntoTheUninterruptedPath(RnnAttention.builder().embeddingSize(12).hiddenSize(12).attentionSize(8)
+                .maxGradNorm(1.0).tieEmbeddings(ModelCard.Tie.DECODER).build());
+    }
+
+    @Test
     void modelWithGlobalNormClippingResumesBitwise() throws IOException {
         resumesOntoTheUninterruptedPath(RnnAttention.builder().embeddingSize(8).hiddenSize(12).attentionSize(8)
                 .maxGradNorm(0.05).build());
