@@ -1,6 +1,7 @@
 package org.attentionzoo.spark;
 
 import org.attentionzoo.AttentionZoo;
+import org.attentionzoo.data.TeacherForcingIterator;
 import org.attentionzoo.decode.Translator;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
@@ -76,6 +77,72 @@ final class ExecutorModels {
             TRANSLATORS.put(key, t);
         }
         return t;
+    }
+
+    private static final Map<String, java.util.ArrayDeque<TranslationModel>> REPLICAS = new java.util.HashMap<>();
+
+    /**
+     * A training replica of {@code shipped} (with its optimiser state) that no other task uses until it is given
+     * back: loaded the first time and whenever all are in use (one per task running at once on this JVM).
+     */
+    static TranslationModel borrowReplica(ShippedModel shipped) {
+        synchronized (REPLICAS) {
+            java.util.ArrayDeque<TranslationModel> idle = REPLICAS.get(shipped.sha256());
+            if (idle != null && !idle.isEmpty()) {
+                return idle.pop();
+            }
+        }
+        synchronized (ExecutorModels.class) {
+            if (!configured) {
+                AttentionZoo.configure();
+                configured = true;
+            }
+        }
+        try {
+            TranslationModel m = ModelArchive.load(new ByteArrayInputStream(shipped.bytes()), shipped.name(), true);
+            LOADS.incrementAndGet();
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Returns a replica for later tasks of the same run. */
+    static void giveBack(ShippedModel shipped, TranslationModel replica) {
+        synchronized (REPLICAS) {
+            REPLICAS.computeIfAbsent(shipped.sha256(), k -> new java.util.ArrayDeque<>()).push(replica);
+        }
+    }
+
+    private static final Map<String, TeacherForcingIterator> SHARDS = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TeacherForcingIterator> eldest) {
+            return size() > 64;
+        }
+    };
+
+    /**
+     * The batches of a training shard made earlier on this JVM (taken out until {@link #keepShard}), or null:
+     * tokenizing a shard once per run rather than once per round.
+     */
+    static TeacherForcingIterator takeShard(ShippedModel shipped, int partition) {
+        synchronized (SHARDS) {
+            return SHARDS.remove(shipped.sha256() + "#" + partition);
+        }
+    }
+
+    /** Keeps a shard's batches for the next round. */
+    static void keepShard(ShippedModel shipped, int partition, TeacherForcingIterator batches) {
+        synchronized (SHARDS) {
+            SHARDS.put(shipped.sha256() + "#" + partition, batches);
+        }
+    }
+
+    /** Drops the replicas of {@code shipped} (the end of its training run). */
+    static void dropReplicas(ShippedModel shipped) {
+        synchronized (REPLICAS) {
+            REPLICAS.remove(shipped.sha256());
+        }
     }
 
     /** How many times this JVM has loaded a model from its bytes (tests: once per model, not per task). */

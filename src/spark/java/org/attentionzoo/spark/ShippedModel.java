@@ -45,6 +45,11 @@ public final class ShippedModel implements Serializable {
         return new ShippedModel(model.toString(), sha256(data), sc.broadcast(data));
     }
 
+    /** Broadcasts model.zip bytes held in memory; {@code name} names them in errors. */
+    public static ShippedModel of(JavaSparkContext sc, String name, byte[] data) {
+        return new ShippedModel(name, sha256(data), sc.broadcast(data));
+    }
+
     /** The file name it was read from (error messages). */
     public String name() {
         return name;
