@@ -6,23 +6,14 @@ import org.attentionzoo.QuietConsoleExtension;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.Task;
 import org.attentionzoo.data.Tasks;
-import org.attentionzoo.decode.Translation;
-import org.attentionzoo.decode.Translator;
-import org.attentionzoo.eval.ExactMatch;
 import org.attentionzoo.io.ModelArchive;
-import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.TranslationModel;
-import org.attentionzoo.models.Zoo;
-import org.attentionzoo.train.Trainer;
-import org.attentionzoo.train.TrainingData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import scala.Tuple2;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,27 +39,7 @@ class SparkTrainerTest {
         spark.stop();
     }
 
-    static final Task DATES = Tasks.forName("dates");
-
-    /** A tiny luong-general for dates. */
-    static TranslationModel tinyDates(List<SentencePair> train) throws Exception {
-        ModelCard card = Zoo.card("luong-general").toBuilder().name("luong-general-dates-tiny")
-                .embeddingSize(32).hiddenSize(64).attentionSize(32).dropout(0.0).learningRate(0.005).build();
-        return TranslationModel.create(card,
-                TrainingData.sourceVocabulary(train, DATES.sourceTokenizer(), 1, 10_000),
-                TrainingData.targetVocabulary(train, DATES.targetTokenizer(), 1, 10_000),
-                DATES.sourceTokenizer(), DATES.targetTokenizer());
-    }
-
-    static double exactMatch(TranslationModel model, List<SentencePair> test) {
-        List<String> hyps = new Translator(model).translateAll(test.stream().map(SentencePair::source).toList())
-                .stream().map(Translation::text).toList();
-        return ExactMatch.percent(hyps, test.stream().map(SentencePair::target).toList());
-    }
-
-    static List<Tuple2<String, String>> tuples(List<SentencePair> pairs) {
-        return pairs.stream().map(p -> new Tuple2<>(p.source(), p.target())).toList();
-    }
+    private static final Task DATES = Tasks.forName("dates");
 
     private static SparkTrainer.Builder run(TranslationModel model, long rounds, Path out) {
         return SparkTrainer.builder().model(model).batchSize(16).stepsPerRound(10).rounds(rounds).seed(3).out(out);
@@ -87,20 +58,20 @@ class SparkTrainerTest {
         List<SentencePair> train = DATES.generate(9_600, 1);
         List<SentencePair> test = DATES.generate(300, 99);
         Path whole = dir.resolve("whole");
-        TranslationModel model = tinyDates(train);
-        assertEquals(0.0, exactMatch(model, test));
-        SparkTrainer.Result r = run(model, 16, whole).build().train(sc, sc.parallelize(tuples(train), 2));
+        TranslationModel model = SparkDatesComparison.tinyDates(train);
+        assertEquals(0.0, SparkDatesComparison.exactMatch(model, test));
+        SparkTrainer.Result r = run(model, 16, whole).build().train(sc, sc.parallelize(SparkTrainer.tuples(train), 2));
         assertEquals(new SparkTrainer.Result(16, 160, 5_120, r.lastLoss(), r.seconds(), 0), r);
         TranslationModel saved = ModelArchive.load(whole.resolve("model.zip"));
-        double exact = exactMatch(saved, test);
+        double exact = SparkDatesComparison.exactMatch(saved, test);
         assertTrue(exact > LEARNED, "exact match " + exact);
         assertEquals("160", ModelArchive.trainingState(whole.resolve("last.zip")).get("step"));
 
         Path stopped = dir.resolve("stopped");
-        run(tinyDates(train), 8, stopped).build().train(sc, sc.parallelize(tuples(train), 2));
+        run(SparkDatesComparison.tinyDates(train), 8, stopped).build().train(sc, sc.parallelize(SparkTrainer.tuples(train), 2));
         assertEquals("8", ModelArchive.trainingState(stopped.resolve("last.zip")).get("spark.round"));
-        TranslationModel resumed = tinyDates(train);
-        SparkTrainer.Result rest = run(resumed, 16, stopped).build().train(sc, sc.parallelize(tuples(train), 2));
+        TranslationModel resumed = SparkDatesComparison.tinyDates(train);
+        SparkTrainer.Result rest = run(resumed, 16, stopped).build().train(sc, sc.parallelize(SparkTrainer.tuples(train), 2));
         assertEquals(8, rest.resumedAtRound());
         assertEquals(5_120, rest.examples());
         assertArrayEquals(model.graph().params().toFloatVector(), resumed.graph().params().toFloatVector(), 1e-6f);

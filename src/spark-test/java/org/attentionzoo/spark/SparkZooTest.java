@@ -4,6 +4,7 @@ import org.attentionzoo.QuietConsoleExtension;
 import org.attentionzoo.decode.Translation;
 import org.attentionzoo.decode.Translator;
 import org.attentionzoo.io.ModelArchive;
+import org.attentionzoo.models.Zoo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,5 +74,21 @@ class SparkZooTest {
                 "--output", output.toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("error: " + dir.resolve("none.zip") + ": model file not found"), missing.err());
+    }
+
+    @Test
+    void trainWritesAModelThatTranslatesAndRefusesHalfAnInput(@TempDir Path dir) throws Exception {
+        Path card = dir.resolve("tiny.json");
+        Files.writeString(card, Zoo.card("luong-general").toBuilder().name("tiny").embeddingSize(8).hiddenSize(8)
+                .attentionSize(8).build().toJson());
+        Path out = dir.resolve("run");
+        Run ok = run("train", "--model", card.toString(), "--task", "reverse", "--pairs", "200", "--rounds", "2",
+                "--steps-per-round", "3", "--batch-size", "8", "--partitions", "2", "--out", out.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals("6", ModelArchive.trainingState(out.resolve("last.zip")).get("step"));
+        assertEquals("tiny", ModelArchive.load(out.resolve("model.zip")).card().name());
+        Run half = run("train", "--model", card.toString(), "--out", out.toString());
+        assertEquals(1, half.code());
+        assertTrue(half.err().contains("error: give either --model and --task, or --from and --train"), half.err());
     }
 }

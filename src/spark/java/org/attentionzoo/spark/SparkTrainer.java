@@ -89,6 +89,11 @@ public final class SparkTrainer {
         return new Builder();
     }
 
+    /** Pairs as the {@code (source, target)} tuples {@link #train} takes (their origins are not kept). */
+    public static List<Tuple2<String, String>> tuples(List<SentencePair> pairs) {
+        return pairs.stream().map(p -> new Tuple2<>(p.source(), p.target())).toList();
+    }
+
     /** One task's result, or the sum of several: parameters and optimiser state summed over {@code replicas}. */
     record Round(float[] params, float[] state, int replicas, long examples, double lossTokens, long tokens)
             implements Serializable {

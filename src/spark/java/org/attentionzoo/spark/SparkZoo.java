@@ -28,7 +28,7 @@ import java.util.function.Function;
  */
 @Command(name = "attention-zoo-spark", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         version = "attention-zoo 0.1.0", description = "attention-zoo on Apache Spark.",
-        subcommands = {SparkZoo.Translate.class, SparkZoo.Evaluate.class})
+        subcommands = {SparkZoo.Translate.class, SparkZoo.Evaluate.class, SparkTrainCommand.class})
 public final class SparkZoo {
 
     @Option(names = "--master", scope = ScopeType.INHERIT, paramLabel = "URL",
