@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.decode.Translation;
 import org.attentionzoo.decode.Translator;
 import org.attentionzoo.io.ModelArchive;
@@ -11,6 +10,9 @@ import org.attentionzoo.viz.TerminalHeatmap;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
 
 /**
  * Looking inside a translation: the alignment a_ij (how much output token i drew on source token j) of an
@@ -23,25 +25,44 @@ import java.nio.file.Path;
  *     -Dexec.args="--model runs/en-fr/model.zip --src 'Save the file' --out align"
  * </pre>
  */
-public final class AlignmentExample {
+@Command(name = "AlignmentExample", mixinStandardHelpOptions = true,
+        description = "Draw the alignment of one translation in the terminal, as PNG and as HTML.")
+public final class AlignmentExample implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        Options o = Options.parse(args, "--model", "--src", "--out", "--minutes");
-        TranslationModel model = o.text("--model", null) != null
-                ? ModelArchive.load(Path.of(o.text("--model", null)))
-                : DatesModels.train("luong-general", o.number("--minutes", 1.5));
+    @Option(names = "--model", paramLabel = "FILE", description = "A model.zip (default: train a quick dates model).")
+    Path modelFile;
 
-        Translation t = new Translator(model).translate(o.text("--src", "Tuesday, November 24 2026"));
+    @Option(names = "--src", defaultValue = "Tuesday, November 24 2026",
+            description = "The sentence to translate (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(names = "--out", defaultValue = "alignment-out", description = "Output folder (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--minutes", defaultValue = "1.5",
+            description = "Training budget of the dates model without --model (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    public static void main(String[] args) {
+        ExampleCli.run(new AlignmentExample(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TranslationModel model = modelFile != null ? ModelArchive.load(modelFile)
+                : DatesModels.train("luong-general", minutes);
+
+        Translation t = new Translator(model).translate(source);
         System.out.println(t.source() + "  ->  " + t.text());
         if (t.alignment() == null) {
             System.out.println("This model (" + model.card().family() + ") has no attention, so no alignment.");
-            return;
+            return 0;
         }
         System.out.println(TerminalHeatmap.render(t.alignment()));
-        Path dir = Files.createDirectories(Path.of(o.text("--out", "alignment-out")));
+        Path dir = Files.createDirectories(out);
         PngHeatmap.write(t.alignment(), dir.resolve("alignment.png"));
         HtmlHeatmap.write(t.alignment(), dir.resolve("alignment.html"));
         System.out.println("Drawn in " + dir.resolve("alignment.png") + " and " + dir.resolve("alignment.html"));
+        return 0;
     }
 }

@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.Tasks;
 import org.attentionzoo.decode.Translation;
@@ -11,6 +10,9 @@ import org.attentionzoo.viz.TerminalHeatmap;
 
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
 
 /**
  * Attention (Luong et al. 2015, "general" score h_tᵀ W_a h̄_s; or Bahdanau et al. 2015 with
@@ -24,13 +26,23 @@ import java.util.Locale;
  *     -Dexec.args="--model bahdanau --minutes 3"
  * </pre>
  */
-public final class AttentionExample {
+@Command(name = "AttentionExample", mixinStandardHelpOptions = true,
+        description = "Train an attention model on generated dates and draw one alignment.")
+public final class AttentionExample implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        Options options = Options.parse(args, "--model", "--minutes");
-        TranslationModel model = DatesModels.train(options.text("--model", "luong-general"),
-                options.number("--minutes", 2));
+    @Option(names = "--model", defaultValue = "luong-general", description = "Card (default ${DEFAULT-VALUE}).")
+    String card;
+
+    @Option(names = "--minutes", defaultValue = "2", description = "Training budget (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    public static void main(String[] args) {
+        ExampleCli.run(new AttentionExample(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TranslationModel model = DatesModels.train(card, minutes);
 
         List<SentencePair> test = Tasks.forName("dates").generate(300, 2);
         List<Translation> out = new Translator(model).translateAll(test.stream().map(SentencePair::source).toList());
@@ -44,5 +56,6 @@ public final class AttentionExample {
         double em = ExactMatch.percent(out.stream().map(Translation::text).toList(),
                 test.stream().map(SentencePair::target).toList());
         System.out.printf(Locale.ROOT, "dates exact-match: %.1f%% (%d generated with another seed)%n", em, test.size());
+        return 0;
     }
 }

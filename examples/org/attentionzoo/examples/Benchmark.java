@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.ParallelCorpus;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.TeacherForcingIterator;
@@ -14,6 +13,8 @@ import org.attentionzoo.decode.Shards;
 import org.attentionzoo.decode.step.StepModel;
 import org.attentionzoo.decode.StepModels;
 import org.attentionzoo.decode.step.TopTokens;
+import org.attentionzoo.io.ModelArchive;
+import org.attentionzoo.models.GraphNames;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.models.Zoo;
@@ -27,12 +28,19 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * Throughput of every zoo model at the reference size of the PyTorch peer in {@code shared/peer}
@@ -41,7 +49,15 @@ import java.util.Locale;
  * Prints one table: training target tokens/s (non-padding, y + EOS) with the model-FLOPs utilisation,
  * greedy decoding sentences/s at batch 64 and at batch 1 (both on all the dev sentences, 256 by default, as
  * the peer), beam-5 sentences/s (the first 32, 16 sentences per batch), and
- * peak resident memory. Decoding uses each model's cached step model ({@code StepModels}); the column
+ * peak resident memory, and end-to-end {@code translate} sentences/s: the command line a user runs
+ * ({@code java -cp <this class path> org.attentionzoo.cli.ZooCli translate --model M --src F --output O}, which is
+ * {@code java -jar target/attention-zoo.jar translate ...} when run from that jar), timed from the JVM's start to
+ * its exit, on every source line of the dev file, with {@code --translate-beam} (default 1, greedy) and the
+ * card's benchmark model saved without optimiser state (barely trained: its outputs tend to run to the length
+ * limit, more work than a trained model's), or the model {@code DIR/<card>/model.zip} of
+ * {@code --translate-models DIR} (as {@code train --out DIR/<card>} writes it). {@code --translate false} leaves
+ * that column out (NaN). The output starts with the processor and its vector extensions ({@link CpuInfo}).
+ * Decoding uses each model's cached step model ({@code StepModels}); the column
  * "greedy b64 uncached" re-runs the whole graph on every prefix ({@code GraphStepModel}), for comparison.
  * {@code --decode false} measures training only (the decoding columns print NaN).
  *
@@ -66,58 +82,100 @@ import java.util.Locale;
  * Model FLOPs per target token are estimated as 6 · (parameters outside the embeddings), the usual
  * forward + backward count; utilisation = achieved FLOP/s ÷ (measured one-thread GEMM FLOP/s × workers).
  */
-public final class Benchmark {
+@Command(name = "Benchmark", mixinStandardHelpOptions = true,
+        description = "Training and decoding throughput of the zoo's models at the PyTorch peer's sizes, end-to-end"
+                + " translate speed, peak memory; one table.")
+public final class Benchmark implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        Path trainFile = null;
-        Path devFile = null;
-        List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
-                "luong-general-feed", "bahdanau"));
-        Zoo.CARDS.stream().filter(c -> c.startsWith("transformer-small")).forEach(cards::add);
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training TSV (source<TAB>target).")
+    Path trainFile;
+
+    @Option(names = "--dev", required = true, paramLabel = "FILE", description = "Dev TSV: decoding and translate input.")
+    Path devFile;
+
+    @Option(names = "--cards", split = ",", paramLabel = "CARD", description = "Cards to measure, comma-separated"
+            + " (default: seq2seq-lstm, luong-dot, luong-general, luong-concat, luong-general-feed, bahdanau and the"
+            + " transformer-small cards).")
+    List<String> cards;
+
+    @Option(names = "--steps", defaultValue = "30", description = "Timed training steps, after 5 untimed (default"
+            + " ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--decode-sents", defaultValue = "256", paramLabel = "N",
+            description = "Dev sentences to decode (default ${DEFAULT-VALUE}).")
+    int decodeSentences;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads per ND4J operation.")
+    Integer threads;
+
+    @Option(names = "--decode", arity = "1", defaultValue = "true",
+            description = "Measure decoding: true or false (default ${DEFAULT-VALUE}).")
+    boolean decode;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Worker threads; 0 for one per core (default"
+            + " ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--decode-warmup", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Untimed decoding before each measurement (default ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--decode-seconds", defaultValue = "3", paramLabel = "SECONDS",
+            description = "Timed decoding per measurement (default ${DEFAULT-VALUE}).")
+    double measureSeconds;
+
+    @Option(names = "--fork", arity = "1", defaultValue = "true",
+            description = "Each model in a JVM of its own: true or false (default ${DEFAULT-VALUE}).")
+    boolean fork;
+
+    @Option(names = "--translate", arity = "1", defaultValue = "true",
+            description = "Measure end-to-end translate: true or false (default ${DEFAULT-VALUE}).")
+    boolean translate;
+
+    @Option(names = "--translate-beam", defaultValue = "1", paramLabel = "N",
+            description = "Beam size of the end-to-end translate (default ${DEFAULT-VALUE}).")
+    int translateBeam;
+
+    @Option(names = "--translate-models", paramLabel = "DIR",
+            description = "Translate with DIR/<card>/model.zip (train --out DIR/<card>) where there is one.")
+    Path translateModels;
+
+    /** Options only a forked run gets: print the model rows without the header, and use the parent's GEMM speed. */
+    @Option(names = "--rows-only", arity = "1", defaultValue = "false", hidden = true)
+    boolean rowsOnly;
+
+    @Option(names = "--gflops", defaultValue = "NaN", hidden = true)
+    double givenGflops;
+
+    public static void main(String[] args) {
+        ExampleCli.run(new Benchmark(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         int warmup = 5;                                    // steps, as the peer's benchmark: 5 untimed, 30 timed
-        int steps = 30;
-        int decodeSentences = 256;
-        boolean decode = true;
-        int workers = 0;
-        double warmupSeconds = 5;
-        double measureSeconds = 3;
-        boolean fork = true;
-        boolean rowsOnly = false;
-        double givenGflops = Double.NaN;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--train" -> trainFile = Path.of(args[i + 1]);
-                case "--dev" -> devFile = Path.of(args[i + 1]);
-                case "--cards" -> cards = List.of(args[i + 1].split(","));
-                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
-                case "--decode-sents" -> decodeSentences = Integer.parseInt(args[i + 1]);
-                case "--threads" -> Threads.use(Integer.parseInt(args[i + 1]));
-                case "--decode" -> decode = Boolean.parseBoolean(args[i + 1]);
-                case "--workers" -> workers = Integer.parseInt(args[i + 1]);
-                case "--decode-warmup" -> warmupSeconds = Double.parseDouble(args[i + 1]);
-                case "--decode-seconds" -> measureSeconds = Double.parseDouble(args[i + 1]);
-                case "--fork" -> fork = Boolean.parseBoolean(args[i + 1]);
-                case ROWS_ONLY -> rowsOnly = Boolean.parseBoolean(args[i + 1]);
-                case GFLOPS -> givenGflops = Double.parseDouble(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --train F --dev F --cards a,b --steps N --decode-sents N --threads N --decode true|false"
-                        + " --workers N --decode-warmup SECONDS --decode-seconds SECONDS --fork true|false");
-            }
+        if (threads != null) {
+            Threads.use(threads);
         }
-        if (trainFile == null || devFile == null) {
-            System.err.println("error: Benchmark needs --train FILE and --dev FILE (source<TAB>target corpora)");
-            System.exit(1);
+        if (cards == null) {
+            cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
+                    "luong-general-feed", "bahdanau"));
+            Zoo.CARDS.stream().filter(c -> c.startsWith("transformer-small")).forEach(cards::add);
         }
         if (workers <= 0) {
             workers = Threads.workers();
+        }
+        if (!rowsOnly) {
+            System.out.println(CpuInfo.describe());
         }
         MemoryPeak memory = MemoryPeak.start();
         double gflops = Double.isNaN(givenGflops) ? gemmGflops(1024) : givenGflops;
         Tokenizer words = Tokenizers.forName("words");
         List<SentencePair> train = ParallelCorpus.read(trainFile, true).pairs();
-        List<SentencePair> dev = ParallelCorpus.read(devFile, true).pairs().stream()
-                .filter(p -> fits(words, p, 20)).limit(decodeSentences).toList();
+        List<SentencePair> allDev = ParallelCorpus.read(devFile, true).pairs();
+        List<SentencePair> dev = allDev.stream().filter(p -> fits(words, p, 20)).limit(decodeSentences).toList();
+        List<String> devSources = allDev.stream().map(SentencePair::source).toList();
         Vocabulary srcVocab = TrainingData.sourceVocabulary(train, words, 2, 8000);
         Vocabulary tgtVocab = TrainingData.targetVocabulary(train, words, 2, 8000);
         boolean forks = fork && forkable();
@@ -128,16 +186,23 @@ public final class Benchmark {
                     Nd4j.getEnvironment().maxThreads(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup,
                     dev.size(), warmupSeconds, measureSeconds, forks ? "each model in a JVM of its own"
                             : "every model in this JVM");
+            if (decode && translate) {
+                System.out.printf(Locale.ROOT, "translate e2e: `%s translate --beam %d` of the %d dev source lines,"
+                                + " JVM start to exit, %s%n", shown(translateCommand()),
+                        translateBeam, devSources.size(), translateModels != null ? "with " + translateModels
+                                + "/<card>/model.zip" : "with each card's benchmark model (barely trained: outputs tend"
+                                + " to run to the length limit)");
+            }
             System.out.println("| model | params | train tgt tok/s | ms/step | MFU | greedy b64 sent/s "
-                    + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | peak RSS MB |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                    + "| greedy b64 uncached | greedy b1 sent/s | beam5 sent/s | translate e2e sent/s | peak RSS MB |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         }
         if (forks) {
             memory.stop();
             for (String name : cards) {
-                forkFor(name, args, gflops);
+                forkFor(name, gflops);
             }
-            return;
+            return 0;
         }
         for (String name : cards) {
             ModelCard card = Zoo.card(name).toBuilder().embeddingSize(256).hiddenSize(256).dropout(0.1).build();
@@ -174,17 +239,17 @@ public final class Benchmark {
                     : Double.NaN;                                                          // all of them, as the peer
             double beam = decode ? decodeRate(model, dev.subList(0, Math.min(32, dev.size())), 16, 5, true, workers,
                     warmupSeconds, measureSeconds) : Double.NaN;
-            System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
+            long peak = memory.peakBytes();
+            double e2e = decode && translate ? endToEnd(model, name, devSources, translateModels, translateBeam)
+                    : Double.NaN;
+            System.out.printf(Locale.ROOT, "| %s | %.2fM | %.0f | %.0f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
                     name, Zoo.parameterCount(model.graph()) / 1e6, tokPerSec,
-                    1000 * trainSeconds / (batches.size() - warmup), 100 * mfu, b64, b64Uncached, b1, beam,
-                    memory.peakBytes() / 1e6);
+                    1000 * trainSeconds / (batches.size() - warmup), 100 * mfu, b64, b64Uncached, b1, beam, e2e,
+                    peak / 1e6);
         }
         memory.stop();
+        return 0;
     }
-
-    /** Options only a forked run gets: print the model rows without the header, and use the parent's GEMM speed. */
-    private static final String ROWS_ONLY = "--rows-only";
-    private static final String GFLOPS = "--gflops";
 
     /**
      * Whether each model can run in a JVM of its own: only when this one was started with a plain class path
@@ -200,24 +265,109 @@ public final class Benchmark {
      * shapes it sees and builds every other one natively, native memory) does not slow the next, and the peak
      * RSS is that model's alone. The child prints its row to this process's output.
      */
-    private static void forkFor(String card, String[] args, double gflops) throws Exception {
+    private void forkFor(String card, double gflops) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Benchmark.class.getName());
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].equals("--cards") && !args[i].equals("--fork")) {
-                command.add(args[i]);
-                command.add(args[i + 1]);
-            }
-        }
-        command.addAll(List.of("--cards", card, "--fork", "false", ROWS_ONLY, "true", GFLOPS, Double.toString(gflops)));
+        command.addAll(childArguments(card, gflops));
         int status = new ProcessBuilder(command).inheritIO().start().waitFor();
         if (status != 0) {
             throw new IllegalStateException("the benchmark of " + card + " exited with status " + status);
         }
+    }
+
+    /**
+     * The command line of the CLI as a user starts it: this JVM's {@code java} with this class path and
+     * {@code org.attentionzoo.cli.ZooCli} (no JVM options: the CLI sets what it needs); from a custom class loader
+     * (such as {@code mvn exec:java}), {@code java -jar target/attention-zoo.jar} if it was built; else null.
+     */
+    private static List<String> translateCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        if (forkable()) {
+            return new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "org.attentionzoo.cli.ZooCli"));
+        }
+        Path jar = Path.of("target", "attention-zoo.jar");
+        return Files.isRegularFile(jar) ? new ArrayList<>(List.of(java, "-jar", jar.toString())) : null;
+    }
+
+    /** A command of {@link #translateCommand} as the header shows it: "java", the class path abbreviated. */
+    private static String shown(List<String> command) {
+        if (command == null) {
+            return "(no command: build target/attention-zoo.jar)";
+        }
+        List<String> shown = new ArrayList<>(command);
+        shown.set(0, "java");
+        int cp = shown.indexOf("-cp");
+        if (cp >= 0) {
+            shown.set(cp + 1, "<class path>");
+        }
+        return String.join(" ", shown);
+    }
+
+    /**
+     * Sentences per second of {@code translate} in a new JVM, from its start to its exit, on {@code sources}
+     * written one per line: with {@code modelsDir/<card>/model.zip} when there is one, else with {@code model}
+     * saved without optimiser state. NaN (and a line on stderr) when the command cannot run or fails.
+     */
+    private static double endToEnd(TranslationModel model, String card, List<String> sources, Path modelsDir, int beam)
+            throws IOException, InterruptedException {
+        List<String> command = translateCommand();
+        if (command == null) {
+            System.err.println("translate e2e: build target/attention-zoo.jar (mvn package) or run with a plain class"
+                    + " path to measure it");
+            return Double.NaN;
+        }
+        Path tmp = Files.createTempDirectory("benchmark-translate");
+        try {
+            Path src = tmp.resolve("dev.src");
+            Files.write(src, sources, StandardCharsets.UTF_8);
+            Path modelFile = modelsDir == null ? null : modelsDir.resolve(card).resolve("model.zip");
+            if (modelFile == null || !Files.isRegularFile(modelFile)) {
+                modelFile = tmp.resolve("model.zip");
+                ModelArchive.save(model, modelFile, java.util.Map.of(), false);
+            }
+            Path log = tmp.resolve("translate.log");
+            command.addAll(List.of("translate", "--model", modelFile.toString(), "--src", src.toString(),
+                    "--output", tmp.resolve("out.txt").toString(), "--beam", Integer.toString(beam)));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            long t0 = System.nanoTime();
+            int status = pb.start().waitFor();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (status != 0) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                System.err.println("translate e2e of " + card + " exited with status " + status + ": "
+                        + String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+                return Double.NaN;
+            }
+            return sources.size() / seconds;
+        } finally {
+            try (var files = Files.walk(tmp)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** The options of the run of one card in a JVM of its own: this run's, for that card, rows only. */
+    List<String> childArguments(String card, double gflops) {
+        List<String> a = new ArrayList<>(List.of("--train", trainFile.toString(), "--dev", devFile.toString(),
+                "--cards", card, "--steps", Integer.toString(steps), "--decode-sents", Integer.toString(decodeSentences),
+                "--decode", Boolean.toString(decode), "--workers", Integer.toString(workers),
+                "--decode-warmup", Double.toString(warmupSeconds), "--decode-seconds", Double.toString(measureSeconds),
+                "--translate", Boolean.toString(translate), "--translate-beam", Integer.toString(translateBeam)));
+        if (threads != null) {
+            a.addAll(List.of("--threads", threads.toString()));
+        }
+        if (translateModels != null) {
+            a.addAll(List.of("--translate-models", translateModels.toString()));
+        }
+        a.addAll(List.of("--fork", "false", "--rows-only", "true", "--gflops", Double.toString(gflops)));
+        return a;
     }
 
     private static boolean fits(Tokenizer t, SentencePair p, int max) {
@@ -325,7 +475,8 @@ public final class Benchmark {
     }
 
     private static long embeddingParams(TranslationModel model) {
-        return model.graph().getLayer("source_embedding").numParams() + model.graph().getLayer("target_embedding").numParams();
+        return model.graph().getLayer(GraphNames.SOURCE_EMBEDDING).numParams()
+                + model.graph().getLayer(GraphNames.TARGET_EMBEDDING).numParams();
     }
 
     /** Single-precision matrix multiply speed through ND4J: 2n³ FLOPs per product, best of 5. */

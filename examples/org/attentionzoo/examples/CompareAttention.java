@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.Task;
 import org.attentionzoo.data.Tasks;
@@ -19,6 +18,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
 
 /**
  * Plain Seq2seq against the attention models at the same training budget (same steps, batch, sizes
@@ -31,25 +33,33 @@ import java.util.Set;
  * warm-up N steps) instead of the constant learning rate: a post-LN Transformer barely moves in a few
  * hundred steps at a constant rate.
  */
-public final class CompareAttention {
+@Command(name = "CompareAttention", mixinStandardHelpOptions = true,
+        description = "Seq2seq against the attention models at the same budget on generated dates.")
+public final class CompareAttention implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        int steps = 1500;
-        int hidden = 128;
-        int noamWarmup = 0;
-        List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
-                "luong-general-feed", "bahdanau", "transformer-small"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
-                case "--hidden" -> hidden = Integer.parseInt(args[i + 1]);
-                case "--cards" -> cards = List.of(args[i + 1].split(","));
-                case "--transformer-warmup" -> noamWarmup = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --steps N, --hidden N, --cards a,b, --transformer-warmup N");
-            }
-        }
+    @Option(names = "--steps", defaultValue = "1500", description = "Training steps per model (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--hidden", defaultValue = "128", description = "Hidden size (default ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--cards", split = ",", paramLabel = "CARD", description = "Cards to compare, comma-separated"
+            + " (default: seq2seq-lstm, luong-dot, luong-general, luong-concat, luong-general-feed, bahdanau,"
+            + " transformer-small).")
+    List<String> cards = new ArrayList<>(List.of("seq2seq-lstm", "luong-dot", "luong-general", "luong-concat",
+            "luong-general-feed", "bahdanau", "transformer-small"));
+
+    @Option(names = "--transformer-warmup", defaultValue = "0", paramLabel = "STEPS",
+            description = "Train the Transformer with the Noam schedule, this warm-up; 0 for a constant rate (default"
+                    + " ${DEFAULT-VALUE}).")
+    int noamWarmup;
+
+    public static void main(String[] args) {
+        ExampleCli.run(new CompareAttention(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Task task = Tasks.forName("dates");
         List<SentencePair> train = task.generate(30_000, 1);
         Set<String> seen = new HashSet<>();
@@ -77,5 +87,6 @@ public final class CompareAttention {
             System.out.printf(Locale.ROOT, "%-16s %,12d %10.0f %11.1f%%%n", name, Zoo.parameterCount(model.graph()),
                     s.seconds(), em);
         }
+        return 0;
     }
 }

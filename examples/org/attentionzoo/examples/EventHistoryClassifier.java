@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.ClassificationIterator;
 import org.attentionzoo.data.EventHistoryTask;
 import org.attentionzoo.data.LabeledSequence;
@@ -14,6 +13,9 @@ import org.nd4j.evaluation.classification.Evaluation;
 
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
 
 /**
  * Sequence classification with the Transformer encoder alone ({@code transformer-encoder-classifier}): a
@@ -26,11 +28,22 @@ import java.util.Locale;
  * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.EventHistoryClassifier -Dexec.args="--minutes 5"
  * </pre>
  */
-public final class EventHistoryClassifier {
+@Command(name = "EventHistoryClassifier", mixinStandardHelpOptions = true,
+        description = "Classify generated customer event histories with the Transformer encoder.")
+public final class EventHistoryClassifier implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        Options o = Options.parse(args, "--minutes", "--steps");
+    @Option(names = "--minutes", defaultValue = "2", description = "Training budget (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--steps", defaultValue = "" + Integer.MAX_VALUE, description = "At most this many steps.")
+    int maxSteps;
+
+    public static void main(String[] args) {
+        ExampleCli.run(new EventHistoryClassifier(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         EventHistoryTask task = new EventHistoryTask();
         List<LabeledSequence> train = task.generate(20_000, 1);
         List<LabeledSequence> test = task.generate(2_000, 2);
@@ -43,8 +56,6 @@ public final class EventHistoryClassifier {
             graph.addListeners(new GlobalNormClipping(card.maxGradNorm()));   // what Trainer does for translation models
         }
         ClassificationIterator batches = new ClassificationIterator(train, vocab, labels, 64, true, 1);
-        double minutes = o.number("--minutes", 2);
-        int maxSteps = o.integer("--steps", Integer.MAX_VALUE);
         System.out.printf(Locale.ROOT, "Training %s (%,d parameters) on %,d histories for %.1f minutes...%n",
                 card.name(), Zoo.parameterCount(graph), train.size(), minutes);
         long start = System.nanoTime();
@@ -66,5 +77,6 @@ public final class EventHistoryClassifier {
                 eval.confusionMatrix());
         System.out.printf(Locale.ROOT, "event-history accuracy: %.1f%% (%d held-out); majority-class baseline %.1f%%%n",
                 100 * eval.accuracy(), test.size(), 100 * held.majorityFraction());
+        return 0;
     }
 }

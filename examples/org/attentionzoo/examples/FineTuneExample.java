@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.ParallelCorpus;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.decode.Translation;
@@ -20,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
 
 /**
  * Fine-tuning a saved model on a new corpus: load {@code model.zip}, measure how much of the new corpus is
@@ -34,18 +36,41 @@ import java.util.Random;
  *     -Dexec.args="--model runs/en-fr/model.zip --tsv my-corpus.tsv --extend false --minutes 10 --out tuned.zip"
  * </pre>
  */
-public final class FineTuneExample {
+@Command(name = "FineTuneExample", mixinStandardHelpOptions = true,
+        description = "Fine-tune a saved model on a new corpus, extending its vocabularies.")
+public final class FineTuneExample implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        Options o = Options.parse(args, "--model", "--tsv", "--extend", "--minutes", "--out");
-        Path dir = Path.of("finetune-out");
-        Path modelFile = Path.of(o.text("--model", dir.resolve("dates.zip").toString()));
+    private static final Path DIR = Path.of("finetune-out");
+
+    @Option(names = "--model", paramLabel = "FILE", description = "The model to fine-tune (default: "
+            + "finetune-out/dates.zip, trained first if absent).")
+    Path modelFile = DIR.resolve("dates.zip");
+
+    @Option(names = "--tsv", paramLabel = "FILE", description = "The new corpus (default: generated French dates).")
+    Path tsv;
+
+    @Option(names = "--extend", arity = "1", defaultValue = "true",
+            description = "Extend the vocabularies with the new tokens: true or false (default ${DEFAULT-VALUE}).")
+    boolean extend;
+
+    @Option(names = "--minutes", defaultValue = "1", description = "Training budget (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to save the fine-tuned model (default: "
+            + "finetune-out/dates-fr.zip).")
+    Path out = DIR.resolve("dates-fr.zip");
+
+    public static void main(String[] args) {
+        ExampleCli.run(new FineTuneExample(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         if (!Files.exists(modelFile)) {
-            ModelArchive.save(DatesModels.train("luong-general", o.number("--minutes", 1)), modelFile);
+            ModelArchive.save(DatesModels.train("luong-general", minutes), modelFile);
         }
         TranslationModel model = ModelArchive.load(modelFile);
-        Path tsv = o.text("--tsv", null) != null ? Path.of(o.text("--tsv", null)) : frenchDates(dir.resolve("dates-fr.tsv"));
+        Path tsv = this.tsv != null ? this.tsv : frenchDates(DIR.resolve("dates-fr.tsv"));
         List<SentencePair> corpus = ParallelCorpus.read(tsv, true).pairs();
         List<SentencePair> train = corpus.subList(0, corpus.size() * 9 / 10);
         List<SentencePair> test = corpus.subList(train.size(), corpus.size());
@@ -53,18 +78,18 @@ public final class FineTuneExample {
         System.out.printf(Locale.ROOT, "  before fine-tuning: %.1f%% exact match on %d held-out pairs%n",
                 exactMatch(model, test), test.size());
 
-        if (Boolean.parseBoolean(o.text("--extend", "true"))) {
+        if (extend) {
             model = VocabularyExtension.extend(model, train, 1, 10_000);
             System.out.println("  vocabularies extended to " + model.sourceVocab().size() + " / " + model.targetVocab().size()
                     + " tokens: " + VocabularyExtension.unkRates(model, corpus));
         }
         Trainer.builder().model(model).data(TrainingData.batches(model, train, 64, 50, 1))
-                .maxMinutes(o.number("--minutes", 1)).build().train();
+                .maxMinutes(minutes).build().train();
         System.out.printf(Locale.ROOT, "  after fine-tuning:  %.1f%% exact match on %d held-out pairs%n",
                 exactMatch(model, test), test.size());
-        Path out = Path.of(o.text("--out", dir.resolve("dates-fr.zip").toString()));
         ModelArchive.save(model, out);
         System.out.println("Fine-tuned model saved to " + out);
+        return 0;
     }
 
     private static double exactMatch(TranslationModel model, List<SentencePair> test) {

@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.data.Task;
 import org.attentionzoo.data.Tasks;
@@ -26,6 +25,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
 
 /**
  * The README's first command: trains an attention model (Luong, general score) on the generated
@@ -41,24 +43,29 @@ import java.util.stream.Collectors;
  * mvn -q compile exec:java -Dexec.args="--minutes 5 --steps 0"      # longer: 5 minutes, no step cap
  * </pre>
  */
-public final class Quickstart {
+@Command(name = "Quickstart", mixinStandardHelpOptions = true,
+        description = "Train an attention model on generated dates, translate, draw alignments.")
+public final class Quickstart implements Callable<Integer> {
 
     private static final int TRAIN_PAIRS = 30_000;
     private static final int HELD_OUT = 500;
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        double minutes = 2.0;
-        long steps = 800;
-        String cardName = "luong-general";
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--minutes" -> minutes = Double.parseDouble(args[i + 1]);
-                case "--steps" -> steps = Long.parseLong(args[i + 1]);
-                case "--model" -> cardName = args[i + 1];
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --minutes N, --steps N (0: no cap), --model CARD");
-            }
-        }
+    @Option(names = "--minutes", defaultValue = "2", description = "Training budget (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--steps", defaultValue = "800", description = "At most this many steps; 0 for no cap"
+            + " (default ${DEFAULT-VALUE}).")
+    long steps;
+
+    @Option(names = "--model", defaultValue = "luong-general", description = "Card (default ${DEFAULT-VALUE}).")
+    String cardName;
+
+    public static void main(String[] args) {
+        ExampleCli.run(new Quickstart(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
 
         Task task = Tasks.forName("dates");
         List<SentencePair> train = task.generate(TRAIN_PAIRS, 1);
@@ -110,5 +117,6 @@ public final class Quickstart {
         double em = ExactMatch.percent(out.stream().map(Translation::text).toList(),
                 heldOut.stream().map(SentencePair::target).toList());
         System.out.printf(Locale.ROOT, "dates exact-match: %.1f%% (%d held-out)%n", em, heldOut.size());
+        return 0;
     }
 }

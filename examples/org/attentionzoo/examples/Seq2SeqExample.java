@@ -1,6 +1,5 @@
 package org.attentionzoo.examples;
 
-import org.attentionzoo.AttentionZoo;
 import org.attentionzoo.data.ReverseTask;
 import org.attentionzoo.data.SentencePair;
 import org.attentionzoo.decode.Translation;
@@ -15,6 +14,9 @@ import org.attentionzoo.train.TrainingSummary;
 
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.util.concurrent.Callable;
 
 /**
  * Plain Seq2seq (Sutskever et al. 2014; Cho et al. 2014): an LSTM encoder reads the source, its last state
@@ -26,11 +28,22 @@ import java.util.Locale;
  * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.Seq2SeqExample -Dexec.args="--steps 3000"
  * </pre>
  */
-public final class Seq2SeqExample {
+@Command(name = "Seq2SeqExample", mixinStandardHelpOptions = true,
+        description = "Plain Seq2seq on the reverse task.")
+public final class Seq2SeqExample implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        AttentionZoo.configure();
-        Options options = Options.parse(args, "--steps", "--minutes");
+    @Option(names = "--steps", defaultValue = "1500", description = "Training steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--minutes", defaultValue = "3", description = "Training budget (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    public static void main(String[] args) {
+        ExampleCli.run(new Seq2SeqExample(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         ReverseTask task = new ReverseTask();
         List<SentencePair> train = task.generate(20_000, 1);
         List<SentencePair> test = task.generate(300, 2);
@@ -44,7 +57,7 @@ public final class Seq2SeqExample {
                 task.sourceTokenizer(), task.targetTokenizer());
 
         TrainingSummary s = Trainer.builder().model(model).data(TrainingData.batches(model, train, 64, 20, 1))
-                .maxSteps(options.integer("--steps", 1500)).maxMinutes(options.number("--minutes", 3))
+                .maxSteps(steps).maxMinutes(minutes)
                 .logEvery(250).log(System.out).build().train();
         System.out.printf(Locale.ROOT, "Trained %d steps in %.0f s.%n", s.steps(), s.seconds());
 
@@ -55,5 +68,6 @@ public final class Seq2SeqExample {
         double em = ExactMatch.percent(out.stream().map(Translation::text).toList(),
                 test.stream().map(SentencePair::target).toList());
         System.out.printf(Locale.ROOT, "reverse exact-match: %.1f%% (%d held-out)%n", em, test.size());
+        return 0;
     }
 }

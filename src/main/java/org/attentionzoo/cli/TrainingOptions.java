@@ -11,8 +11,8 @@ final class TrainingOptions {
             + " the best-scoring model is kept.")
     Path dev;
 
-    @Option(names = "--out", required = true, description = "Output folder: last.zip, best.zip, model.zip, training.csv,"
-            + " training.png. Run again with the same folder to resume.")
+    @Option(names = "--out", required = true, description = "Output folder: last.zip, best.zip, model.zip, ckpt-STEP.zip,"
+            + " training.csv, training.png. Run again with the same folder to resume.")
     Path out;
 
     @Option(names = "--minutes", description = "Wall-clock training budget in minutes, resumed sessions included.")
@@ -26,6 +26,12 @@ final class TrainingOptions {
 
     @Option(names = "--batch", defaultValue = "64", description = "Sentence pairs per batch (default ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--batch-tokens", defaultValue = "0",
+            description = "Most padded token positions per batch (sentences x the longest side, +1 for the target's"
+                    + " end); long sentences then come in smaller batches, which bounds training memory. 0 for no cap"
+                    + " (default ${DEFAULT-VALUE}).")
+    int batchTokens;
 
     @Option(names = "--workers", defaultValue = "0",
             description = "Threads that share each batch's gradient, one shard of its sentences each; 0 for one per"
@@ -52,6 +58,11 @@ final class TrainingOptions {
             description = "Score only the first N dev pairs during training; 0 for all (default ${DEFAULT-VALUE}).")
     int devMax;
 
+    @Option(names = "--keep-checkpoints", defaultValue = "5", paramLabel = "N",
+            description = "Keep the parameters of the last N checkpoints (every --eval-every steps, and the last step)"
+                    + " as ckpt-STEP.zip in --out, for `average`; 0 keeps none (default ${DEFAULT-VALUE}).")
+    int keepCheckpoints;
+
     @Option(names = "--log-every", defaultValue = "100",
             description = "Steps between rows of training.csv (and progress lines off a terminal) (default ${DEFAULT-VALUE}).")
     int logEvery;
@@ -72,9 +83,10 @@ final class TrainingOptions {
         if (minutes <= 0 && epochs <= 0 && steps <= 0) {
             minutes = 10;
         }
-        if (batch < 1 || maxLength < 1 || evalEvery < 1 || patience < 0 || devMax < 0 || logEvery < 1) {
+        if (batch < 1 || batchTokens < 0 || maxLength < 1 || evalEvery < 1 || patience < 0 || devMax < 0
+                || logEvery < 1 || keepCheckpoints < 0) {
             throw new IllegalArgumentException("--batch, --max-length, --eval-every and --log-every must be positive,"
-                    + " --patience and --dev-max 0 or more");
+                    + " --batch-tokens, --patience, --dev-max and --keep-checkpoints 0 or more");
         }
     }
 }

@@ -34,7 +34,7 @@ final class TrainingRun {
     static void trainAndSave(TranslationModel m, List<SentencePair> trainPairs, List<SentencePair> devPairs,
                              TrainingOptions o, Map<String, String> provenance, Map<String, String> identity)
             throws Exception {
-        TeacherForcingIterator batches = TrainingData.batches(m, trainPairs, o.batch, o.maxLength, o.seed);
+        TeacherForcingIterator batches = TrainingData.batches(m, trainPairs, o.batch, o.batchTokens, o.maxLength, o.seed);
         System.out.println(batches.report());
         System.out.printf(Locale.ROOT, "vocabularies: source %,d, target %,d; %s: %,d parameters%n",
                 m.sourceVocab().size(), m.targetVocab().size(), m.card().name(), Zoo.parameterCount(m.graph()));
@@ -42,11 +42,15 @@ final class TrainingRun {
         id.put("corpusSha256", TrainingData.sha256(trainPairs));
         id.put("seed", Long.toString(o.seed));
         id.put("batch", Integer.toString(o.batch));
+        if (o.batchTokens > 0) {
+            id.put("batchTokens", Integer.toString(o.batchTokens));
+        }
         id.put("maxLength", Integer.toString(o.maxLength));
         id.putAll(identity);
         TrainingSummary s = Trainer.builder().model(m).data(batches)
                 .maxMinutes(o.minutes).maxEpochs(o.epochs).maxSteps(o.steps).workers(o.workers)
                 .dev(devPairs).devMax(o.devMax).evalEvery(o.evalEvery).patience(o.patience)
+                .keepCheckpoints(o.keepCheckpoints)
                 .logEvery(o.logEvery).progress(Progress.forConsole(System.out, o.logEvery))
                 .out(o.out).runIdentity(id).provenance(provenance)
                 .build().train();

@@ -17,7 +17,8 @@ import picocli.CommandLine;
 @Command(name = "attention-zoo", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "attention-zoo 0.1.0",
         description = "Seq2seq, attention and Transformer models on Deeplearning4j.",
         subcommands = {ZooCommand.class, TrainCommand.class, FinetuneCommand.class, TranslateCommand.class, EvaluateCommand.class,
-                BleuCommand.class, ChrfCommand.class, AlignCommand.class, ReleaseCommand.class, ServeCommand.class})
+                BleuCommand.class, ChrfCommand.class, AlignCommand.class, ReleaseCommand.class, AverageCommand.class,
+                ServeCommand.class})
 public final class ZooCli {
 
     @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",

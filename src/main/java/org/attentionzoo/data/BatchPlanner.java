@@ -17,6 +17,12 @@ import java.util.Random;
  * shuffled order); batches are then consecutive runs of a pool and hold examples of similar
  * length, which keeps padding small. Finally, with shuffling, the order of the batches is
  * shuffled. The last batch may be smaller than {@code batchSize}.
+ *
+ * <p>With a token cap, a batch also ends before it would hold more than {@code maxTokens} padded
+ * positions: {@code size · max(width)}, where an example's width is the longer of its source and its
+ * target plus one (the decoder's extra step). Training memory grows with the largest batch, so the cap
+ * bounds it; batches of short sentences still hold {@code batchSize} examples. A single example wider than
+ * the cap makes a batch of its own.
  */
 final class BatchPlanner {
 
@@ -37,6 +43,16 @@ final class BatchPlanner {
      */
     static List<int[]> plan(int[] sourceLengths, int[] targetLengths, int batchSize, boolean shuffle,
                             boolean bucketing, int poolBatches, long seed, int epoch) {
+        return plan(sourceLengths, targetLengths, batchSize, 0, shuffle, bucketing, poolBatches, seed, epoch);
+    }
+
+    /**
+     * Plans one epoch with a token cap.
+     *
+     * @param maxTokens the most padded positions per batch (see the class comment); 0 for no cap
+     */
+    static List<int[]> plan(int[] sourceLengths, int[] targetLengths, int batchSize, int maxTokens, boolean shuffle,
+                            boolean bucketing, int poolBatches, long seed, int epoch) {
         int n = sourceLengths.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -56,13 +72,24 @@ final class BatchPlanner {
             }
         }
         List<int[]> batches = new ArrayList<>((n + batchSize - 1) / batchSize);
-        for (int start = 0; start < n; start += batchSize) {
-            int size = Math.min(batchSize, n - start);
+        for (int start = 0; start < n; ) {
+            int size = 0;
+            int width = 0;
+            while (start + size < n && size < batchSize) {
+                int e = order[start + size];
+                int w = Math.max(width, Math.max(sourceLengths[e], targetLengths[e] + 1));
+                if (maxTokens > 0 && size > 0 && (long) (size + 1) * w > maxTokens) {
+                    break;
+                }
+                width = w;
+                size++;
+            }
             int[] batch = new int[size];
             for (int j = 0; j < size; j++) {
                 batch[j] = order[start + j];
             }
             batches.add(batch);
+            start += size;
         }
         if (shuffle) {
             Collections.shuffle(batches, random);

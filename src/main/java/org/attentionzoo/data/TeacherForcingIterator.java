@@ -44,6 +44,7 @@ public final class TeacherForcingIterator implements MultiDataSetIterator {
     private final int[] sourceLengths;
     private final int[] targetLengths;
     private final int batchSize;
+    private final int maxTokens;
     private final boolean shuffle;
     private final boolean bucketing;
     private final int poolBatches;
@@ -59,6 +60,7 @@ public final class TeacherForcingIterator implements MultiDataSetIterator {
 
     private TeacherForcingIterator(Builder b) {
         this.batchSize = b.batchSize;
+        this.maxTokens = b.maxTokens;
         this.shuffle = b.shuffle;
         this.bucketing = b.bucketing;
         this.poolBatches = b.bucketPoolBatches;
@@ -99,7 +101,7 @@ public final class TeacherForcingIterator implements MultiDataSetIterator {
 
     private void startEpoch(int newEpoch) {
         this.epoch = newEpoch;
-        this.plan = BatchPlanner.plan(sourceLengths, targetLengths, batchSize, shuffle, bucketing, poolBatches,
+        this.plan = BatchPlanner.plan(sourceLengths, targetLengths, batchSize, maxTokens, shuffle, bucketing, poolBatches,
                 seed, newEpoch);
         this.cursor = 0;
     }
@@ -314,6 +316,7 @@ public final class TeacherForcingIterator implements MultiDataSetIterator {
         private Vocabulary sourceVocab;
         private Vocabulary targetVocab;
         private int batchSize = 64;
+        private int maxTokens = 0;
         private int maxLength = 50;
         private long seed = 42;
         private boolean shuffle = true;
@@ -356,6 +359,16 @@ public final class TeacherForcingIterator implements MultiDataSetIterator {
         /** Examples per batch (default 64); the last batch of an epoch may be smaller. */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * The most padded positions per batch, {@code examples · max(source length, target length + 1)}
+         * (default 0: no cap, every batch holds batchSize examples but the last). The largest batch decides
+         * the memory training needs; a batch of one example may exceed the cap.
+         */
+        public Builder maxTokens(int maxTokens) {
+            this.maxTokens = maxTokens;
             return this;
         }
 
@@ -404,6 +417,9 @@ public final class TeacherForcingIterator implements MultiDataSetIterator {
             Objects.requireNonNull(targetTokenizer, "targetTokenizer");
             Objects.requireNonNull(sourceVocab, "sourceVocab");
             Objects.requireNonNull(targetVocab, "targetVocab");
+            if (maxTokens < 0) {
+                throw new IllegalArgumentException("maxTokens must be 0 (no cap) or positive, got " + maxTokens);
+            }
             if (batchSize < 1 || maxLength < 1 || bucketPoolBatches < 1) {
                 throw new IllegalArgumentException("batchSize, maxLength and bucketPoolBatches must be positive, got "
                         + batchSize + ", " + maxLength + ", " + bucketPoolBatches);

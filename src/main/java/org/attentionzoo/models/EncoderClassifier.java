@@ -76,11 +76,11 @@ public final class EncoderClassifier {
         } else {
             pe.sinusoidal();
         }
-        g.addLayer("source_positions", pe.build(), SOURCE_EMBEDDING);
-        String below = ZooGraphs.dropout(g, "source_embedded", "source_positions", card);
+        g.addLayer(GraphNames.SOURCE_POSITIONS, pe.build(), SOURCE_EMBEDDING);
+        String below = ZooGraphs.dropout(g, GraphNames.SOURCE_EMBEDDED, GraphNames.SOURCE_POSITIONS, card);
         NormPosition norm = NormPosition.valueOf(card.norm().toUpperCase(Locale.ROOT));
         for (int i = 0; i < card.encoderLayers(); i++) {
-            String name = "encoder_" + i;
+            String name = GraphNames.encoderLayer(i);
             g.addLayer(name, new EncoderLayer.Builder().dModel(dModel).heads(card.heads()).dFF(card.ffSize())
                     .activation(FeedForwardActivation.valueOf(card.ffActivation().toUpperCase(Locale.ROOT)))
                     .normPosition(norm).finalLayerNorm(norm == NormPosition.PRE && i == card.encoderLayers() - 1)

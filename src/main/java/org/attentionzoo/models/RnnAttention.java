@@ -46,8 +46,8 @@ import static org.attentionzoo.models.GraphNames.*;
  */
 public final class RnnAttention {
 
-    /** Name of the attention vertex, whose alignment weights can be read. */
-    public static final String ATTENTION = "attention";
+    /** Name of the attention vertex, whose alignment weights can be read: {@link GraphNames#ATTENTION}. */
+    public static final String ATTENTION = GraphNames.ATTENTION;
 
     private RnnAttention() {
     }
@@ -67,7 +67,7 @@ public final class RnnAttention {
         String below = ZooGraphs.embedding(g, SOURCE_EMBEDDING, SOURCE, sourceVocab, card.embeddingSize());
         int nIn = card.embeddingSize();
         for (int i = 0; i < card.encoderLayers(); i++) {
-            String name = "encoder_" + i;
+            String name = GraphNames.encoderLayer(i);
             if (card.encoder() == ModelCard.Encoder.BILSTM_GRAPH) {
                 bidirectional(g, name, ZooGraphs.dropout(g, name, below, card), nIn, h / 2);
             } else {
@@ -118,11 +118,11 @@ public final class RnnAttention {
      */
     private static void bidirectional(ComputationGraphConfiguration.GraphBuilder g, String name, String input,
                                       int nIn, int half) {
-        g.addLayer(name + "_fwd", lstm(nIn, half), input);
-        g.addVertex(name + "_reversed", new SequenceReverse(SOURCE), input);
-        g.addLayer(name + "_bwd", lstm(nIn, half), name + "_reversed");
-        g.addVertex(name + "_bwd_reversed", new SequenceReverse(SOURCE), name + "_bwd");
-        g.addVertex(name, new MergeVertex(), name + "_fwd", name + "_bwd_reversed");
+        g.addLayer(GraphNames.forwardLstm(name), lstm(nIn, half), input);
+        g.addVertex(GraphNames.reversedInput(name), new SequenceReverse(SOURCE), input);
+        g.addLayer(GraphNames.backwardLstm(name), lstm(nIn, half), GraphNames.reversedInput(name));
+        g.addVertex(GraphNames.backwardInSourceOrder(name), new SequenceReverse(SOURCE), GraphNames.backwardLstm(name));
+        g.addVertex(name, new MergeVertex(), GraphNames.forwardLstm(name), GraphNames.backwardInSourceOrder(name));
     }
 
     /** DL4J's LSTM, trained by {@link GemmLstm}. */

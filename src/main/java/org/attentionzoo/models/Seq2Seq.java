@@ -43,7 +43,7 @@ public final class Seq2Seq {
         String below = ZooGraphs.embedding(g, SOURCE_EMBEDDING, SOURCE, sourceVocab, card.embeddingSize());
         int nIn = card.embeddingSize();
         for (int i = 0; i < card.encoderLayers(); i++) {
-            String name = "encoder_" + i;
+            String name = GraphNames.encoderLayer(i);
             g.addLayer(name, rnn(card, nIn), ZooGraphs.dropout(g, name, below, card));
             below = name;
             nIn = card.hiddenSize();

@@ -47,9 +47,10 @@ public final class Transformer {
         ComputationGraphConfiguration.GraphBuilder g = ZooGraphs.base(card)
                 .addInputs(SOURCE, TARGET_IN)
                 .setInputTypes(InputType.recurrent(sourceVocab), InputType.recurrent(targetVocab));
-        String below = embedded(g, card, "source", SOURCE_EMBEDDING, SOURCE, sourceVocab);
+        String below = embedded(g, card, GraphNames.SOURCE_POSITIONS, GraphNames.SOURCE_EMBEDDED, SOURCE_EMBEDDING, SOURCE,
+                sourceVocab);
         for (int i = 0; i < card.encoderLayers(); i++) {
-            String name = "encoder_" + i;
+            String name = GraphNames.encoderLayer(i);
             g.addLayer(name, new EncoderLayer.Builder().dModel(card.hiddenSize()).heads(card.heads()).dFF(card.ffSize())
                     .activation(activation(card)).normPosition(norm(card))
                     .finalLayerNorm(norm(card) == NormPosition.PRE && i == card.encoderLayers() - 1)
@@ -57,9 +58,10 @@ public final class Transformer {
             below = name;
         }
         String encoder = below;
-        below = embedded(g, card, "target", TARGET_EMBEDDING, TARGET_IN, targetVocab);
+        below = embedded(g, card, GraphNames.TARGET_POSITIONS, GraphNames.TARGET_EMBEDDED, TARGET_EMBEDDING, TARGET_IN,
+                targetVocab);
         for (int i = 0; i < card.decoderLayers(); i++) {
-            String name = "decoder_" + i;
+            String name = GraphNames.decoderLayer(i);
             g.addVertex(name, new DecoderLayer.Builder().dModel(card.hiddenSize()).heads(card.heads()).dFF(card.ffSize())
                     .activation(activation(card)).normPosition(norm(card))
                     .finalLayerNorm(norm(card) == NormPosition.PRE && i == card.decoderLayers() - 1)
@@ -71,8 +73,8 @@ public final class Transformer {
     }
 
     /** ids → embedding → √d_model scaling + position encodings → dropout; returns the last vertex name. */
-    private static String embedded(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String side,
-                                   String embeddingName, String input, int vocab) {
+    private static String embedded(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String positions,
+                                   String next, String embeddingName, String input, int vocab) {
         ZooGraphs.embedding(g, embeddingName, input, vocab, card.hiddenSize());
         PositionalEncoding.Builder pe = new PositionalEncoding.Builder().dModel(card.hiddenSize()).scale(true);
         if (card.positional().equals("learned")) {
@@ -80,9 +82,7 @@ public final class Transformer {
         } else {
             pe.sinusoidal();
         }
-        String positions = side + "_positions";
         g.addLayer(positions, pe.build(), embeddingName);
-        String next = side + "_embedded";
         return ZooGraphs.dropout(g, next, positions, card);
     }
 

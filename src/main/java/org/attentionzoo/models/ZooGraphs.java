@@ -72,9 +72,10 @@ final class ZooGraphs {
     static String targetWithContext(ComputationGraphConfiguration.GraphBuilder g, ModelCard card, String encoderStates,
                                     int targetVocab) {
         g.addVertex(GraphNames.CONTEXT, new LastTimeStepVertex(GraphNames.SOURCE), encoderStates);         // [mb, h]
-        g.addVertex("context_repeated", new DuplicateToTimeSeriesVertex(GraphNames.TARGET_IN), GraphNames.CONTEXT); // [mb, h, tTgt]
+        g.addVertex(GraphNames.CONTEXT_REPEATED, new DuplicateToTimeSeriesVertex(GraphNames.TARGET_IN),
+                GraphNames.CONTEXT);                                                                   // [mb, h, tTgt]
         String embedded = embedding(g, GraphNames.TARGET_EMBEDDING, GraphNames.TARGET_IN, targetVocab, card.embeddingSize());
-        g.addVertex(GraphNames.DECODER_INPUT, new MergeVertex(), embedded, "context_repeated");            // [mb, e + h, tTgt]
+        g.addVertex(GraphNames.DECODER_INPUT, new MergeVertex(), embedded, GraphNames.CONTEXT_REPEATED);            // [mb, e + h, tTgt]
         return GraphNames.DECODER_INPUT;
     }
 
@@ -106,7 +107,7 @@ final class ZooGraphs {
         if (card.dropout() <= 0) {
             return input;
         }
-        String name = layer + "_dropout";
+        String name = GraphNames.dropoutBefore(layer);
         g.addLayer(name, new SequenceDropout(card.dropout()), input);
         return name;
     }

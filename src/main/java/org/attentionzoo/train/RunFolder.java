@@ -12,8 +12,14 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The output folder of a training run:
@@ -21,6 +27,8 @@ import java.util.Objects;
  * last.zip      the latest checkpoint: model, optimiser state and {@link TrainingState}
  * best.zip      the checkpoint with the best dev BLEU (only with a dev set)
  * model.zip     the result: best.zip's model at the end, or the last one when there is no dev set
+ * ckpt-STEP.zip the parameters at checkpoint STEP, without optimiser state (the last few, for
+ *               {@link CheckpointAverage}; only when asked for)
  * training.csv  one row per logging window or dev evaluation
  * training.png  loss and dev BLEU against steps
  * </pre>
@@ -31,6 +39,12 @@ import java.util.Objects;
  * runs out of one folder; the operating system drops it when the process dies, even by {@code kill -9}.
  */
 final class RunFolder implements Closeable {
+
+    /** The name of a kept checkpoint, {@code ckpt-STEP.zip}. */
+    private static final Pattern CHECKPOINT = Pattern.compile("ckpt-(\\d{1,18})\\.zip");
+    /** The temporary file of a kept checkpoint, as {@link AtomicFiles#temporaryFile} names it. */
+    private static final Pattern CHECKPOINT_TEMPORARY = Pattern.compile("\\.ckpt-\\d{1,18}\\.zip\\.\\d+"
+            + Pattern.quote(AtomicFiles.TEMPORARY_SUFFIX));
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -74,6 +88,12 @@ final class RunFolder implements Closeable {
                     Files.deleteIfExists(stale);
                 }
             }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path stale : files.filter(f -> CHECKPOINT_TEMPORARY.matcher(f.getFileName().toString()).matches()
+                        && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                    Files.deleteIfExists(stale);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             folder.close();
             throw e;
@@ -87,6 +107,53 @@ final class RunFolder implements Closeable {
     Path model() { return dir.resolve("model.zip"); }
     Path csv() { return dir.resolve("training.csv"); }
     Path chart() { return dir.resolve("training.png"); }
+    Path checkpoint(long step) { return dir.resolve("ckpt-" + step + ".zip"); }
+
+    /**
+     * The kept checkpoints ({@code ckpt-STEP.zip}) of the run in {@code dir}, oldest (lowest step) first.
+     *
+     * @throws IOException if {@code dir} cannot be listed
+     */
+    static List<Path> checkpoints(Path dir) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (CHECKPOINT.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)) {
+                    found.add(f);
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong(RunFolder::checkpointStep));
+        return found;
+    }
+
+    /** The step of a file named {@code ckpt-STEP.zip}. */
+    static long checkpointStep(Path file) {
+        Matcher m = CHECKPOINT.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(file + ": not a kept checkpoint (ckpt-STEP.zip)");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * Writes the model's parameters (no optimiser state, no training state) to {@code ckpt-STEP.zip}, unless
+     * that file exists, then deletes the oldest kept checkpoints so that {@code keep} remain. Does nothing when
+     * {@code keep} is 0.
+     */
+    void keepCheckpoint(TranslationModel model, long step, int keep) throws IOException {
+        if (keep <= 0) {
+            return;
+        }
+        Path file = checkpoint(step);
+        if (!Files.exists(file)) {
+            ModelArchive.save(model, file, Map.of(), false);
+        }
+        List<Path> kept = checkpoints(dir);
+        for (Path old : kept.subList(0, Math.max(0, kept.size() - keep))) {
+            Files.deleteIfExists(old);
+        }
+    }
 
     /**
      * Picks up the run in this folder, if there is one: checks that {@code last.zip} is a checkpoint
@@ -120,7 +187,10 @@ final class RunFolder implements Closeable {
         if (stored.isEmpty()) {
             throw new IOException(last() + ": not a training checkpoint (no training state); use a new folder for --out");
         }
-        String why = difference(saved, model, TrainingState.runIdentity(stored), identity);
+        String why = difference(saved, model);
+        if (why == null) {
+            why = difference(TrainingState.runIdentity(stored), identity);
+        }
         if (why != null) {
             throw new IOException(dir + ": --out holds a run of another model (" + why + "); use a new folder");
         }
@@ -134,9 +204,11 @@ final class RunFolder implements Closeable {
         return state;
     }
 
-    /** What makes a stored run another one than this, or null when they agree. */
-    private static String difference(TranslationModel saved, TranslationModel model, Map<String, String> storedId,
-                                     Map<String, String> id) {
+    /**
+     * What makes {@code saved} another model than {@code model} (card, tokenizers, vocabularies), or null when
+     * they agree.
+     */
+    static String difference(TranslationModel saved, TranslationModel model) {
         if (!saved.card().equals(model.card())) {
             return "card \"" + saved.card().name() + "\" there, \"" + model.card().name() + "\" here"
                     + (saved.card().name().equals(model.card().name()) ? ", with other settings" : "");
@@ -149,6 +221,11 @@ final class RunFolder implements Closeable {
                 || !saved.targetVocab().tokens().equals(model.targetVocab().tokens())) {
             return "other vocabularies";
         }
+        return null;
+    }
+
+    /** What makes a stored run's identity another one than this, or null when they agree. */
+    private static String difference(Map<String, String> storedId, Map<String, String> id) {
         for (var e : id.entrySet()) {
             String there = storedId.get(e.getKey());
             if (!Objects.equals(there, e.getValue())) {

@@ -41,7 +41,9 @@ import java.util.Objects;
  * <p>With an output folder ({@code out}, see {@link RunFolder} for its files) the run checkpoints to
  * {@code last.zip} every {@code checkpointEvery} steps, keeps the best-scoring model in
  * {@code best.zip}, appends to {@code training.csv}, draws {@code training.png}, and at the end
- * writes {@code model.zip}: the best model, or the last one without a dev set. Started again on the
+ * writes {@code model.zip}: the best model, or the last one without a dev set. With {@code keepCheckpoints}
+ * n > 0 it also keeps the parameters of the last n checkpoints (and of the final step) as
+ * {@code ckpt-STEP.zip}, for {@link CheckpointAverage}. Started again on the
  * same folder, it resumes from {@code last.zip} and follows the very path an uninterrupted run would
  * have taken: parameters, Adam's moments and iteration count come from the checkpoint, the data
  * iterator is moved to the next batch of the same epoch shuffle ({@link TeacherForcingIterator#seek}),
@@ -69,6 +71,7 @@ public final class Trainer {
     private final int evalEvery;
     private final int patience;
     private final int checkpointEvery;
+    private final int keepCheckpoints;
     private final Path out;
     private final int workers;
     private final Map<String, String> runIdentity;
@@ -94,6 +97,7 @@ public final class Trainer {
         this.evalEvery = b.evalEvery;
         this.patience = b.patience;
         this.checkpointEvery = b.checkpointEvery > 0 ? b.checkpointEvery : b.evalEvery > 0 ? b.evalEvery : 1000;
+        this.keepCheckpoints = b.keepCheckpoints;
         this.out = b.out;
         this.workers = b.workers > 0 ? b.workers : Threads.workers();
         this.runIdentity = Map.copyOf(b.runIdentity);
@@ -203,9 +207,9 @@ public final class Trainer {
             sessionTokens += batchTokens;
             windowLoss += loss * batchTokens;
             windowTokens += batchTokens;
-            DevSet.Score score = dev != null && evalEvery > 0 && st.step % evalEvery == 0 ? evaluate(st, folder) : null;
+            Evaluation score = dev != null && evalEvery > 0 && st.step % evalEvery == 0 ? evaluate(st, folder) : null;
             if (score != null) {
-                lastBleu = score.bleu();
+                lastBleu = score.score().bleu();
             }
             long now = System.nanoTime();
             st.seconds = secondsBefore + (now - start) / 1e9;
@@ -224,12 +228,13 @@ public final class Trainer {
             if (folder != null && (st.step % checkpointEvery == 0 || st.stoppedEarly)) {
                 folder.save(folder.last(), model, st, runIdentity);
                 lastCheckpointStep = st.step;
+                folder.keepCheckpoint(model, st.step, keepCheckpoints);
                 TrainingChart.write(log.rows(), folder.chart());
             }
         }
         long now = System.nanoTime();
         st.seconds = secondsBefore + (now - start) / 1e9;
-        DevSet.Score last = dev != null && st.step > st.lastEvalStep ? evaluate(st, folder) : null;
+        Evaluation last = dev != null && st.step > st.lastEvalStep ? evaluate(st, folder) : null;
         if (windowTokens > 0 || last != null) {
             if (windowTokens > 0) {
                 st.lastLoss = windowLoss / windowTokens;
@@ -242,6 +247,9 @@ public final class Trainer {
         model.putProvenance(Map.of("trainingSteps", Long.toString(st.step)));
         if (folder != null) {
             folder.save(folder.last(), model, st, runIdentity);
+            if (st.step > 0) {
+                folder.keepCheckpoint(model, st.step, keepCheckpoints);
+            }
             TrainingChart.write(log.rows(), folder.chart());
             TranslationModel kept = dev != null && Files.exists(folder.best()) ? ModelArchive.load(folder.best()) : model;
             // model.zip's provenance is this run's alone: a parent's entries (say its devBleu) must not linger.
@@ -253,11 +261,15 @@ public final class Trainer {
         return summary;
     }
 
+    /** A dev score and the wall-clock seconds it took. */
+    private record Evaluation(DevSet.Score score, double seconds) {
+    }
+
     /**
      * Scores the dev set; keeps the model in best.zip when it is the best so far (higher BLEU, or equal
      * BLEU and higher chrF: on short sentences BLEU is often 0 for a long time); counts patience.
      */
-    private DevSet.Score evaluate(TrainingState st, RunFolder folder) throws IOException {
+    private Evaluation evaluate(TrainingState st, RunFolder folder) throws IOException {
         long started = System.nanoTime();
         DevSet.Score score = dev.score(model);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -281,20 +293,20 @@ public final class Trainer {
             st.stoppedEarly = true;
             progress.message("stopping early: no better dev BLEU in " + patience + " evaluations");
         }
-        return score;
+        return new Evaluation(score, seconds);
     }
 
-    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, DevSet.Score score) throws IOException {
-        row(log, st, tokensPerSecond, score, true);
+    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, Evaluation eval) throws IOException {
+        row(log, st, tokensPerSecond, eval, true);
     }
 
-    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, DevSet.Score score, boolean withLoss)
+    private void row(TrainingLog log, TrainingState st, double tokensPerSecond, Evaluation eval, boolean withLoss)
             throws IOException {
         if (log != null) {
             log.append(new LogRow(st.step, st.epochs + (st.batchInEpoch > 0 ? 1 : 0), st.seconds,
                     withLoss ? st.lastLoss : Double.NaN, tokensPerSecond,
-                    score == null ? Double.NaN : score.bleu(), score == null ? Double.NaN : score.chrf(),
-                    learningRate()));
+                    eval == null ? Double.NaN : eval.score().bleu(), eval == null ? Double.NaN : eval.score().chrf(),
+                    learningRate(), eval == null ? Double.NaN : eval.seconds()));
         }
     }
 
@@ -387,6 +399,7 @@ public final class Trainer {
         private int evalEvery;
         private int patience;
         private int checkpointEvery;
+        private int keepCheckpoints;
         private Path out;
         private int workers;
         private Map<String, String> runIdentity = Map.of();
@@ -428,6 +441,11 @@ public final class Trainer {
         public Builder patience(int v) { patience = v; return this; }
         /** Steps between checkpoints to last.zip; default {@code evalEvery}, or 1000 without it. */
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        /**
+         * Keep the parameters of the last n checkpoints (every {@code checkpointEvery} steps, and the final
+         * step) as {@code ckpt-STEP.zip} in the output folder, deleting older ones; 0 (the default) keeps none.
+         */
+        public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
         /** Output folder for checkpoints, the log, the chart and model.zip; null (the default) writes nothing. */
         public Builder out(Path v) { out = v; return this; }
         /**
@@ -442,8 +460,9 @@ public final class Trainer {
             if (maxMinutes <= 0 && maxEpochs <= 0 && maxSteps <= 0) {
                 throw new IllegalArgumentException("set a training budget: maxMinutes, maxEpochs or maxSteps");
             }
-            if (evalEvery < 0 || patience < 0 || devMax < 0 || checkpointEvery < 0) {
-                throw new IllegalArgumentException("evalEvery, patience, devMax and checkpointEvery must not be negative");
+            if (evalEvery < 0 || patience < 0 || devMax < 0 || checkpointEvery < 0 || keepCheckpoints < 0) {
+                throw new IllegalArgumentException("evalEvery, patience, devMax, checkpointEvery and keepCheckpoints"
+                        + " must not be negative");
             }
             return new Trainer(this);
         }

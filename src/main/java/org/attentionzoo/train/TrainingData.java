@@ -45,10 +45,19 @@ public final class TrainingData {
     /** Shuffled, length-bucketed teacher-forcing batches encoded with the model's own tokenizers and vocabularies. */
     public static TeacherForcingIterator batches(TranslationModel model, List<SentencePair> pairs, int batchSize,
                                                  int maxLength, long seed) {
+        return batches(model, pairs, batchSize, 0, maxLength, seed);
+    }
+
+    /**
+     * As {@link #batches(TranslationModel, List, int, int, long)}, each batch also capped at {@code maxTokens}
+     * padded positions (see {@link TeacherForcingIterator.Builder#maxTokens}; 0 for no cap).
+     */
+    public static TeacherForcingIterator batches(TranslationModel model, List<SentencePair> pairs, int batchSize,
+                                                 int maxTokens, int maxLength, long seed) {
         return TeacherForcingIterator.builder().pairs(pairs)
                 .sourceTokenizer(model.sourceTokenizer()).targetTokenizer(model.targetTokenizer())
                 .sourceVocab(model.sourceVocab()).targetVocab(model.targetVocab())
-                .batchSize(batchSize).maxLength(maxLength).seed(seed).shuffle(true).build();
+                .batchSize(batchSize).maxTokens(maxTokens).maxLength(maxLength).seed(seed).shuffle(true).build();
     }
 
     /** SHA-256 over every pair's source and target, in order: identifies a training corpus in provenance. */

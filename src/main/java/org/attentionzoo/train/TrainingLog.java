@@ -14,7 +14,8 @@ import java.util.List;
  * The training log, {@code training.csv}: a header ({@link LogRow#HEADER}) and one row per logging
  * window or dev evaluation, appended as training runs. When a run resumes from a checkpoint, rows
  * written after that checkpoint (and a last line cut short by a crash) are dropped first, so the log
- * reads as if the run had never stopped.
+ * reads as if the run had never stopped. A log of an older version, without the last column
+ * ({@link LogRow#HEADER_WITHOUT_EVAL_SECONDS}), is rewritten with the current header, its rows' new cell empty.
  */
 final class TrainingLog {
 
@@ -35,7 +36,8 @@ final class TrainingLog {
         List<LogRow> rows = new ArrayList<>();
         if (Files.exists(file)) {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (lines.isEmpty() || !lines.get(0).equals(LogRow.HEADER)) {
+            boolean older = !lines.isEmpty() && lines.get(0).equals(LogRow.HEADER_WITHOUT_EVAL_SECONDS);
+            if (lines.isEmpty() || !(older || lines.get(0).equals(LogRow.HEADER))) {
                 throw new IOException(file + ": not a training log (its first line is not \"" + LogRow.HEADER
                         + "\"); move it away or use a new folder");
             }
@@ -53,7 +55,7 @@ final class TrainingLog {
                 cut = true;
             }
             boolean unterminated = Files.size(file) > 0 && !endsWithNewline(file);
-            if (cut || unterminated) {
+            if (cut || unterminated || older) {
                 rewrite(file, rows);
             }
         } else {

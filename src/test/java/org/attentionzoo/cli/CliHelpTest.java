@@ -17,7 +17,7 @@ class CliHelpTest {
 
     /** Every command the jar has; a new command must be added here (the first assertion says so). */
     private static final Set<String> COMMANDS = Set.of("zoo", "train", "finetune", "translate", "evaluate", "bleu", "chrf", "align",
-            "release", "serve");
+            "release", "average", "serve");
 
     @Test
     void everyCommandPrintsItsHelpAndExitsZero() {

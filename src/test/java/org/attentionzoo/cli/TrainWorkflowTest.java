@@ -78,12 +78,15 @@ class TrainWorkflowTest {
         }
         assertTrue(first.out().contains("step 3: dev BLEU"), first.out());
         List<String> csv = Files.readAllLines(out.resolve("training.csv"));
-        assertEquals("step,epoch,seconds,train_loss,tokens_per_s,dev_bleu,dev_chrf,learning_rate", csv.get(0));
+        assertEquals("step,epoch,seconds,train_loss,tokens_per_s,dev_bleu,dev_chrf,learning_rate,dev_eval_seconds",
+                csv.get(0));
         assertEquals(List.of("3", "6"), csv.stream().skip(1).map(l -> l.split(",")[0]).toList());
         String[] row = csv.get(1).split(",", -1);
         assertEquals("1", row[1], "step 3 is in the first epoch (4 batches of 16)");
         assertTrue(Double.parseDouble(row[3]) > 0 && !row[5].isEmpty() && !row[6].isEmpty(), csv.get(1));
         assertEquals("0.0100000", row[7]);
+        assertTrue(Double.parseDouble(row[8]) >= 0 && Double.parseDouble(row[8]) <= Double.parseDouble(row[2]),
+                "the dev evaluation's seconds, within the run's: " + csv.get(1));
         assertEquals("6", ModelArchive.trainingState(out.resolve("last.zip")).get("step"));
 
         CliRun more = trainRun(out, card, train, 9);

@@ -44,4 +44,19 @@ class BatchPlannerTest {
         }
         assertNotEquals(1, seen.stream().distinct().count());
     }
+
+    @Test
+    void tokenCapEndsBatchesBeforeTheyHoldTooManyPaddedPositions() {
+        // widths max(src, tgt + 1): 3, 3, 2, 2, 5. Batch size 4, cap 6 positions, file order:
+        // {0,1}: 2 x 3 = 6 fits, adding 2 would make 3 x 3 = 9; {2,3}: 2 x 2 = 4, adding 4 makes 3 x 5 = 15;
+        // {4}: 5 alone.
+        int[][] capped = BatchPlanner.plan(SRC, TGT, 4, 6, false, false, 1, 0, 0).toArray(new int[0][]);
+        assertArrayEquals(new int[][] {{0, 1}, {2, 3}, {4}}, capped);
+        // a cap below one example's width still gives it a batch of its own
+        assertArrayEquals(new int[][] {{0}, {1}, {2}, {3}, {4}},
+                BatchPlanner.plan(SRC, TGT, 4, 1, false, false, 1, 0, 0).toArray(new int[0][]));
+        // no cap: batches of 4 and the rest
+        assertArrayEquals(new int[][] {{0, 1, 2, 3}, {4}},
+                BatchPlanner.plan(SRC, TGT, 4, 0, false, false, 1, 0, 0).toArray(new int[0][]));
+    }
 }

@@ -27,9 +27,11 @@ class RunFolderTest {
     Path dir;
 
     private static final List<String> OTHERS = List.of("foo.zip.123.tmp", "last.zip.5.tmp", ".training.x.tmp",
-            ".last.zip.abc.azoo-tmp", ".notes.txt.12.azoo-tmp", "notes.txt");
+            ".last.zip.abc.azoo-tmp", ".notes.txt.12.azoo-tmp", "notes.txt",
+            ".ckpt-x.zip.5.azoo-tmp", "ckpt-5.zip.5.azoo-tmp");
     private static final List<String> OURS = List.of(".last.zip.42.azoo-tmp", ".model.zip.7.azoo-tmp",
-            ".training.csv.9.azoo-tmp", ".training.png.11.azoo-tmp", ".best.zip.3.azoo-tmp");
+            ".training.csv.9.azoo-tmp", ".training.png.11.azoo-tmp", ".best.zip.3.azoo-tmp",
+            ".ckpt-500.zip.8.azoo-tmp");
 
     private Set<String> names() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {

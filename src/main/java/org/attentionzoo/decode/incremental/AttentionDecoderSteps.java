@@ -67,10 +67,10 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
             throw new IllegalArgumentException("AttentionDecoderSteps steps the attention family with the bahdanau"
                     + " decoder or input feeding; card \"" + card.name() + "\" is not one");
         }
-        if (!(graph.getConfiguration().getVertices().get(RnnAttention.ATTENTION) instanceof AttentionDecoder vertex)) {
-            throw new IllegalArgumentException("the graph's \"" + RnnAttention.ATTENTION + "\" vertex is not an AttentionDecoder");
+        if (!(graph.getConfiguration().getVertices().get(GraphNames.ATTENTION) instanceof AttentionDecoder vertex)) {
+            throw new IllegalArgumentException("the graph's \"" + GraphNames.ATTENTION + "\" vertex is not an AttentionDecoder");
         }
-        Map<String, INDArray> params = graph.getVertex(RnnAttention.ATTENTION).paramTable(false);
+        Map<String, INDArray> params = graph.getVertex(GraphNames.ATTENTION).paramTable(false);
         this.encoderStates = SourceAttention.encoderStatesVertex(graph);
         this.encoder = RecurrentEncoder.forGraph(graph, card.encoderLayers(), GraphNames.CONTEXT, encoderStates);
         this.style = vertex.style();

@@ -86,7 +86,7 @@ final class RecurrentEncoder {
         }
         Layer[] layers = new Layer[layerCount];
         for (int l = 0; l < layerCount; l++) {
-            String name = "encoder_" + l;
+            String name = GraphNames.encoderLayer(l);
             if (graph.getLayer(name) != null) {
                 LstmCell forward = cell(graph, name);
                 if (forward == null) {
@@ -95,22 +95,26 @@ final class RecurrentEncoder {
                 INDArray w = inputWeights(graph, name);
                 layers[l] = new Layer(forward, w, l == 0 ? TokenProjection.of(graph, name, embedding, w) : null, null, null, null);
             } else if (graph.getConfiguration().getVertices().get(name) instanceof MergeVertex
-                    && graph.getConfiguration().getVertexInputs().get(name).equals(List.of(name + "_fwd", name + "_bwd_reversed"))
-                    && isReverse(graph, name + "_bwd_reversed") && isReverse(graph, name + "_reversed")) {
-                LstmCell forward = cell(graph, name + "_fwd");
-                LstmCell backward = cell(graph, name + "_bwd");
+                    && graph.getConfiguration().getVertexInputs().get(name).equals(
+                            List.of(GraphNames.forwardLstm(name), GraphNames.backwardInSourceOrder(name)))
+                    && isReverse(graph, GraphNames.backwardInSourceOrder(name))
+                    && isReverse(graph, GraphNames.reversedInput(name))) {
+                String fwd = GraphNames.forwardLstm(name);
+                String bwd = GraphNames.backwardLstm(name);
+                LstmCell forward = cell(graph, fwd);
+                LstmCell backward = cell(graph, bwd);
                 if (forward == null || backward == null) {
                     return null;
                 }
-                INDArray forwardW = inputWeights(graph, name + "_fwd");
-                INDArray backwardW = inputWeights(graph, name + "_bwd");
-                layers[l] = new Layer(forward, forwardW, l == 0 ? TokenProjection.of(graph, name + "_fwd", embedding, forwardW) : null,
-                        backward, backwardW, l == 0 ? TokenProjection.of(graph, name + "_bwd", embedding, backwardW) : null);
+                INDArray forwardW = inputWeights(graph, fwd);
+                INDArray backwardW = inputWeights(graph, bwd);
+                layers[l] = new Layer(forward, forwardW, l == 0 ? TokenProjection.of(graph, fwd, embedding, forwardW) : null,
+                        backward, backwardW, l == 0 ? TokenProjection.of(graph, bwd, embedding, backwardW) : null);
             } else {
                 return null;
             }
         }
-        return new RecurrentEncoder(embedding, List.of(layers), "encoder_" + (layerCount - 1));
+        return new RecurrentEncoder(embedding, List.of(layers), GraphNames.encoderLayer(layerCount - 1));
     }
 
     private static boolean isReverse(ComputationGraph graph, String vertex) {

@@ -77,7 +77,7 @@ public final class TransformerSteps implements IncrementalDecoder {
         this.type = graph.params().dataType();
         Stack stack = Stack.of(graph, card.decoderLayers());
         for (int l = 0; l < card.decoderLayers(); l++) {
-            String name = "decoder_" + l;
+            String name = GraphNames.decoderLayer(l);
             layers.add(new DecoderLayerStep((DecoderLayer) GraphLayers.vertexConf(graph, name),
                     graph.getVertex(name).paramTable(false)));
         }
@@ -95,7 +95,7 @@ public final class TransformerSteps implements IncrementalDecoder {
     private record Stack(String targetPositions, String encoderOutput) {
 
         static Stack of(ComputationGraph graph, int depth) {
-            String top = "decoder_" + (depth - 1);
+            String top = GraphNames.decoderLayer(depth - 1);
             String belowOutput = GraphLayers.belowDropout(graph, GraphLayers.single(graph, GraphNames.OUTPUT));
             require(belowOutput.equals(top), "the output layer reads \"" + belowOutput + "\", expected \"" + top + "\"");
             require(GraphLayers.layerConf(graph, GraphNames.OUTPUT) instanceof BaseOutputLayer o
@@ -103,7 +103,7 @@ public final class TransformerSteps implements IncrementalDecoder {
             String positions = null;
             String encoder = null;
             for (int l = 0; l < depth; l++) {
-                String name = "decoder_" + l;
+                String name = GraphNames.decoderLayer(l);
                 require(GraphLayers.vertexConf(graph, name) instanceof DecoderLayer, "\"" + name + "\" is not a DecoderLayer");
                 List<String> in = GraphLayers.inputs(graph, name);
                 require(in.size() == 2, "\"" + name + "\" has inputs " + in);
@@ -112,7 +112,7 @@ public final class TransformerSteps implements IncrementalDecoder {
                     positions = target;
                     encoder = in.get(1);
                 } else {
-                    require(target.equals("decoder_" + (l - 1)), "\"" + name + "\" reads \"" + target + "\"");
+                    require(target.equals(GraphNames.decoderLayer(l - 1)), "\"" + name + "\" reads \"" + target + "\"");
                     require(in.get(1).equals(encoder), "\"" + name + "\" reads the encoder output from \"" + in.get(1)
                             + "\", decoder_0 from \"" + encoder + "\"");
                 }

@@ -1,5 +1,6 @@
-package org.attentionzoo.layers.transformer;
+package org.attentionzoo.examples;
 
+import org.attentionzoo.layers.transformer.EncoderLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -13,18 +14,35 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.util.Arrays;
+import java.util.concurrent.Callable;
 
 /**
- * Not a test: times one fit step (float, Adam) of input [64, 256, 20] → EncoderLayer(d_model 256, h 4,
- * d_ff 1024) → RnnOutputLayer(256 → 32), against the same graph without the EncoderLayer, on one thread.
- * Run with the test classpath: {@code java -cp ... org.attentionzoo.layers.transformer.EncoderLayerBenchmark [iterations]}.
+ * Times one fit step (float, Adam) of input [64, 256, 20] → {@link EncoderLayer}(d_model 256, h 4, d_ff 1024) →
+ * RnnOutputLayer(256 → 32), against the same graph without the EncoderLayer, on one thread: the cost of one
+ * Transformer encoder layer's training step, apart from the rest of a model.
+ *
+ * <pre>
+ * mvn -q compile exec:java -Dexec.mainClass=org.attentionzoo.examples.EncoderLayerBenchmark -Dexec.args="--iterations 20"
+ * java -cp target/attention-zoo.jar org.attentionzoo.examples.EncoderLayerBenchmark
+ * </pre>
  */
-public final class EncoderLayerBenchmark {
+@Command(name = "EncoderLayerBenchmark", mixinStandardHelpOptions = true,
+        description = "Time one training step of a Transformer encoder layer, against the same graph without it.")
+public final class EncoderLayerBenchmark implements Callable<Integer> {
+
+    @Option(names = "--iterations", defaultValue = "20", description = "Timed steps per graph (default ${DEFAULT-VALUE}).")
+    int iterations;
 
     public static void main(String[] args) {
-        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        ExampleCli.run(new EncoderLayerBenchmark(), args);
+    }
+
+    @Override
+    public Integer call() {
         Nd4j.getEnvironment().setMaxThreads(1);
         Nd4j.getEnvironment().setMaxMasterThreads(1);
         Nd4j.factory().blas().setMaxThreads(1);
@@ -60,6 +78,7 @@ public final class EncoderLayerBenchmark {
                     withEncoder ? "EncoderLayer + output" : "output layer only", mb, t, ns[iterations / 2] / 1e6,
                     ns[0] / 1e6, ns[iterations - 1] / 1e6, g.score());
         }
+        return 0;
     }
 
     private static ComputationGraph graph(boolean withEncoder, int d, int classes) {
