@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The layering of the packages, read from the import lines of the main and example sources: every import of
+ * The layering of the packages, read from the import lines of the main, example and Spark sources: every import of
  * another zoo package points down the layers below, and no two packages import each other, directly or through
  * others. A package not listed here fails the test until it is given its layer.
  */
@@ -37,7 +37,7 @@ class ArchitectureTest {
             Map.entry("decode.step", 5),
             Map.entry("io", 6), Map.entry("decode.incremental", 6), Map.entry("decode", 7),
             Map.entry("train", 8), Map.entry("serve", 8),
-            Map.entry("cli", 9), Map.entry("examples", 9));
+            Map.entry("cli", 9), Map.entry("examples", 9), Map.entry("spark", 9));
 
     private static final Pattern PACKAGE = Pattern.compile("^package org\\.attentionzoo\\.?([a-z.]*);", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.attentionzoo\\.([a-z.]*?)\\.?[A-Z]",
@@ -46,7 +46,9 @@ class ArchitectureTest {
     /** Package -> the other zoo packages it imports, with one file that does each. */
     static Map<String, Map<String, Path>> imports() throws IOException {
         Map<String, Map<String, Path>> graph = new TreeMap<>();
-        for (Path root : List.of(Path.of("src/main/java"), Path.of("examples"))) {
+        // src/spark/java: the Spark integration, built by the spark profile only.
+        for (Path root : Stream.of("src/main/java", "examples", "src/spark/java").map(Path::of).filter(Files::isDirectory)
+                .toList()) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -111,6 +113,8 @@ class ArchitectureTest {
     void theCheckSeesImportsAndWouldCatchAnUpwardOne() throws IOException {
         Map<String, Map<String, Path>> graph = imports();
         assertTrue(graph.get("cli").containsKey("decode"), "cli imports decode");
+        assertTrue(!Files.isDirectory(Path.of("src/spark/java")) || graph.get("spark").containsKey("decode"),
+                "the Spark sources are read: spark imports decode");
         assertTrue(LAYERS.get("decode") > LAYERS.get("models") && LAYERS.get("layers") < LAYERS.get("models"));
         Matcher m = IMPORT.matcher("import org.attentionzoo.decode.incremental.IncrementalStepModel;\n");
         assertTrue(m.find());
