@@ -38,6 +38,12 @@ final class TranslateCommand implements Callable<Integer> {
     /** Lines per batch of the decoder ({@code Translator}'s batch); a read takes up to this many per worker. */
     static final int BATCH = 64;
 
+    /**
+     * Batches per decoding worker read at most at once when input is ready (a file): the translator sorts what it
+     * has by length, so a larger read pads less.
+     */
+    static final int READ_BATCHES = 8;
+
     @Option(names = "--model", required = true, description = "A model.zip written by train or release.")
     Path model;
 
@@ -101,8 +107,8 @@ final class TranslateCommand implements Callable<Integer> {
 
     /**
      * Translates lines from {@code in} to {@code out} as they come: reads a line, then more while more input is
-     * ready at once (up to {@value #BATCH} lines per decoding worker, so that a file fills whole batches on every
-     * core), translates what it has, writes and flushes it, and only then waits for more input. A person typing a
+     * ready at once (up to {@value #READ_BATCHES} batches of {@value #BATCH} lines per decoding worker, so that a
+     * file fills whole batches of similar length on every core), translates what it has, writes and flushes it, and only then waits for more input. A person typing a
      * line sees its translation at once. Stops at the end of the input, or early, returning −1, when the output is
      * closed (e.g. {@code translate | head -1}).
      *
@@ -114,7 +120,7 @@ final class TranslateCommand implements Callable<Integer> {
             throws IOException {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
         Utf8LineReader reader = new Utf8LineReader(buffered, origin);
-        int most = BATCH * Threads.workers();
+        int most = BATCH * Threads.workers() * READ_BATCHES;
         List<String> lines = new ArrayList<>();
         int done = 0;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {

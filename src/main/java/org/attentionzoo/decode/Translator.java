@@ -120,19 +120,49 @@ public final class Translator {
             chunks.add(chunk);
             encoded.add(encode(chunk, start));
         }
-        List<StepModel> stepModels = borrow();
-        List<List<List<Hypothesis>>> decoded;
-        try {
-            decoded = Shards.decodeBatches(encoded.stream().map(Encoded::ids).toList(), stepModels,
-                    (stepModel, chunk, ids) -> decode(stepModel, ids, n));
-        } finally {
-            giveBack(stepModels);
-        }
+        List<List<List<Hypothesis>>> decoded = decodeByLength(encoded, n);
         List<List<Translation>> out = new ArrayList<>(sources.size());
         for (int c = 0; c < chunks.size(); c++) {
             out.addAll(translations(chunks.get(c), encoded.get(c), decoded.get(c)));
         }
         return out;
+    }
+
+    /**
+     * Decodes every chunk's sources, per chunk its hypothesis lists. The sources of all chunks are decoded in
+     * batches of {@value #BATCH} sorted by length (a stable sort, so equal lengths keep their order): a batch runs
+     * until its longest translation ends and pads to its longest source, so sentences of similar length side by
+     * side waste the fewest steps. Each sentence's result does not depend on its batch's other sentences.
+     */
+    private List<List<List<Hypothesis>>> decodeByLength(List<Encoded> encoded, int n) {
+        List<int[]> refs = new ArrayList<>();                             // {chunk, index in the chunk}
+        for (int c = 0; c < encoded.size(); c++) {
+            for (int k = 0; k < encoded.get(c).ids().length; k++) {
+                refs.add(new int[]{c, k});
+            }
+        }
+        refs.sort(java.util.Comparator.comparingInt(r -> encoded.get(r[0]).ids()[r[1]].length));
+        List<int[][]> batches = new ArrayList<>();
+        for (int start = 0; start < refs.size(); start += BATCH) {
+            List<int[]> batch = refs.subList(start, Math.min(refs.size(), start + BATCH));
+            batches.add(batch.stream().map(r -> encoded.get(r[0]).ids()[r[1]]).toArray(int[][]::new));
+        }
+        List<StepModel> stepModels = borrow();
+        List<List<List<Hypothesis>>> byBatch;
+        try {
+            byBatch = Shards.decodeBatches(batches, stepModels, (stepModel, batch, ids) -> decode(stepModel, ids, n));
+        } finally {
+            giveBack(stepModels);
+        }
+        List<List<List<Hypothesis>>> decoded = new ArrayList<>(encoded.size());
+        for (Encoded e : encoded) {
+            decoded.add(new ArrayList<>(java.util.Collections.nCopies(e.ids().length, null)));
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            int[] r = refs.get(i);
+            decoded.get(r[0]).set(r[1], byBatch.get(i / BATCH).get(i % BATCH));
+        }
+        return decoded;
     }
 
     /** One step model per decoding shard. */

@@ -93,7 +93,8 @@ class TranslateCommandTest {
     void aClosedOutputStopsTheCommandEarly() throws Exception {
         Translator translator = new Translator(model);
         StringBuilder input = new StringBuilder();
-        for (int i = 0; i < 300; i++) {
+        int lines = 2 * TranslateCommand.BATCH * TranslateCommand.READ_BATCHES * org.attentionzoo.util.Threads.workers() + 1;
+        for (int i = 0; i < lines; i++) {
             input.append("1 2 3\n");
         }
         int[] writes = {0};
@@ -107,7 +108,8 @@ class TranslateCommandTest {
             public void close() {
             }
         };
-        // 300 lines ready at once come in batches of at most 64 per worker; the second write fails
+        // lines ready at once come in reads of at most READ_BATCHES batches of 64 per worker: three reads here, and
+        // the second write fails
         int done = TranslateCommand.stream(translator, new java.io.ByteArrayInputStream(input.toString().getBytes(StandardCharsets.UTF_8)),
                 "<stdin>", closedAfterOne, 0, false);
         assertEquals(-1, done);

@@ -239,6 +239,32 @@ class TranslatorTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"luong-general", "transformer-small"})
+    void sourcesDecodedInLengthSortedBatchesComeBackInOrderAsEachAlone(String card) {
+        TranslationModel model = tiny(card);
+        // 150 sources of mixed lengths (and empty ones): sorted by length, they form batches unlike the input's
+        List<String> sources = new ArrayList<>(TASK.generate(140, 17).stream().map(SentencePair::source).toList());
+        for (int i = 0; i < 10; i++) {
+            sources.add(i * 13 % sources.size(), i % 2 == 0 ? "" : "1");
+        }
+        for (Decoding decoding : List.of(Decoding.greedy(), Decoding.beam(3))) {
+            Translator translator = new Translator(model, decoding);
+            int n = decoding.beamSize() > 1 ? 2 : 1;
+            List<List<Translation>> all = translator.translateAllNBest(sources, n);
+            assertEquals(sources.size(), all.size());
+            for (int i = 0; i < sources.size(); i++) {
+                List<Translation> alone = translator.translateAllNBest(List.of(sources.get(i)), n).get(0);
+                assertEquals(sources.get(i), all.get(i).get(0).source(), card + " line " + i);
+                assertEquals(alone.size(), all.get(i).size(), card + " line " + i);
+                for (int h = 0; h < alone.size(); h++) {
+                    assertEquals(alone.get(h).text(), all.get(i).get(h).text(), card + " line " + i);
+                    assertEquals(alone.get(h).logProb(), all.get(i).get(h).logProb(), 1e-4, card + " line " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void sourcesOverTheLengthLimitAreRefusedWithTheirPosition() {
         TranslationModel model = tiny("luong-general");
