@@ -23,7 +23,10 @@ import org.attentionzoo.util.Threads;
  *   <li>{@link QuietOutput#install()}: {@code System.out} replaced by a UTF-8 stream that drops SameDiff's
  *       unconditional "Added differentiated op" lines (they bypass logging);</li>
  *   <li>{@link NativeMemory#keep()}: a daemon thread that runs the collector and trims the C heap when
- *       resident memory has grown, so that ND4J's freed native arrays are returned instead of piling up.</li>
+ *       resident memory has grown, so that ND4J's freed native arrays are returned instead of piling up;</li>
+ *   <li>{@code java.awt.headless=true} unless the JVM was started with a setting of its own, so that the
+ *       pictures ({@code PngHeatmap}, {@code TrainingChart}) never reach for a display, even where
+ *       {@code DISPLAY} names one that cannot be opened.</li>
  * </ul>
  *
  * <p>Calling it again applies the same settings again; nothing is installed twice.
@@ -33,11 +36,17 @@ public final class AttentionZoo {
     private AttentionZoo() {
     }
 
-    /** Installs the shape cache, one ND4J thread per operation (unless {@code OMP_NUM_THREADS} is set) and the quiet {@code System.out}. */
+    /**
+     * Installs the shape cache, one ND4J thread per operation (unless {@code OMP_NUM_THREADS} is set) and the quiet
+     * {@code System.out}, and sets {@code java.awt.headless} unless the JVM has a setting of its own.
+     */
     public static void configure() {
         QuietOutput.install();
         ShapeInfoCache.install();
         NativeMemory.keep();
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         if (System.getenv("OMP_NUM_THREADS") == null) {
             Threads.use(1);
         }

@@ -7,19 +7,27 @@ import org.attentionzoo.decode.Translation;
 import org.attentionzoo.decode.Translator;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
+import org.attentionzoo.train.LogRow;
 import org.attentionzoo.train.Trainer;
+import org.attentionzoo.train.TrainingChart;
 import org.attentionzoo.train.TrainingData;
 import org.attentionzoo.util.ShapeInfoCache;
 import org.attentionzoo.util.Threads;
+import org.attentionzoo.viz.Alignment;
+import org.attentionzoo.viz.PngHeatmap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.BaseShapeInfoProvider;
 import org.nd4j.linalg.api.ndarray.ShapeInfoProvider;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.PrintStream;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The library changes nothing outside its own objects: loading a model, constructing a {@link Trainer} and a
  * {@link Translator} (greedy and beam, which build the cached step models) and running them leave ND4J's
- * shape-information provider, its threads per operation and the JVM's standard streams as they were; only
+ * shape-information provider, its threads per operation and the JVM's standard streams as they were, and
+ * drawing an alignment heatmap or a training chart leaves the system properties as they were; only
  * {@link AttentionZoo#configure()} changes them, and calling it twice installs nothing twice.
  */
 class NoGlobalSideEffectsTest {
@@ -125,6 +134,35 @@ class NoGlobalSideEffectsTest {
             field.set(null, before);
             System.setOut(out);
             Threads.use(threads);
+        }
+    }
+
+    @Test
+    void drawingAHeatmapAndATrainingChartLeavesTheSystemPropertiesAsTheyWere(@TempDir Path dir) throws Exception {
+        // configure() (another test in this JVM) may have set it; without it a drawing class that set it would pass
+        String headless = System.clearProperty("java.awt.headless");
+        try {
+            // the JDK records its own font manager in a property on first use of a font: done here, before the snapshot
+            java.awt.Graphics2D warm = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB)
+                    .createGraphics();
+            warm.drawString("x", 0, 0);
+            warm.dispose();
+            Map<Object, Object> before = new HashMap<>(System.getProperties());
+            PngHeatmap.write(new Alignment(List.of("a", "b"), List.of("x", "</s>"),
+                    new double[][] {{0.9, 0.1}, {0.2, 0.8}}), dir.resolve("heatmap.png"));
+            TrainingChart.write(List.of(new LogRow(10, 1, 1, 3.0, 100, 5.0, 20, 0.001),
+                    new LogRow(20, 1, 2, 2.0, 100, 9.0, 30, 0.001)), dir.resolve("training.png"));
+            assertTrue(Files.size(dir.resolve("heatmap.png")) > 0);
+            assertTrue(Files.size(dir.resolve("training.png")) > 0);
+            Map<Object, Object> after = new HashMap<>(System.getProperties());
+            after.entrySet().removeAll(before.entrySet());
+            assertEquals(Map.of(), after, "system properties set or changed by drawing");
+            assertEquals(before.keySet(), System.getProperties().keySet(), "system properties removed by drawing");
+            assertEquals(null, System.getProperty("java.awt.headless"));
+        } finally {
+            if (headless != null) {
+                System.setProperty("java.awt.headless", headless);
+            }
         }
     }
 }

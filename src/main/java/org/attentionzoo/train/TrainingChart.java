@@ -18,15 +18,9 @@ import javax.imageio.ImageIO;
 /**
  * Draws the training log as a PNG: training loss per token against steps on top, dev BLEU (red) and
  * chrF (orange) against steps below, when there was a dev set. Like {@link org.attentionzoo.viz.PngHeatmap} it uses only
- * {@code java.awt} off screen and sets {@code java.awt.headless} unless the JVM has a setting of its own.
+ * {@code java.awt} off screen, into a {@link BufferedImage}, and changes no system property.
  */
 public final class TrainingChart {
-
-    static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
 
     static final int WIDTH = 800;
     static final int PANEL = 260;

@@ -18,17 +18,12 @@ import javax.imageio.ImageIO;
  * (2015): one grey square per weight (white for 0, black for 1), source tokens across the top rotated
  * 90° to read upwards, target tokens down the left.
  *
- * <p>Only {@code java.awt} and {@code javax.imageio} are used, off screen. Unless the JVM was started
- * with a {@code java.awt.headless} setting of its own, loading this class sets it to {@code true}, so
- * drawing works on a server with no display.
+ * <p>Only {@code java.awt} and {@code javax.imageio} are used, off screen: the picture is drawn into a
+ * {@link BufferedImage}, which needs no display, so drawing works on a server without one and changes no
+ * system property ({@code AttentionZoo.configure()} sets {@code java.awt.headless} for the
+ * command line).
  */
 public final class PngHeatmap {
-
-    static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
 
     private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     private static final Color FRAME = new Color(0x99, 0x99, 0x99);
