@@ -112,6 +112,24 @@ public interface AttentionScore {
 
         /** A scorer with its own scratch space (one per loop, not shared between threads). */
         RowScore rowScore();
+
+        /**
+         * e_s = q · k_s over d values with the query as it is: the dot score's step, and the general score's once
+         * its keys are W_a h̄_s.
+         */
+        static QueryStep dot(int d) {
+            return new QueryStep() {
+                @Override
+                public INDArray prepareQueries(INDArray queries) {
+                    return queries;
+                }
+
+                @Override
+                public RowScore rowScore() {
+                    return RowScore.scaledDot(d, 1.0);
+                }
+            };
+        }
     }
 
     /** e_s from one prepared query row q [dP] and its key block k [tK · dP] (row-major, key s at s · dP). */

@@ -63,18 +63,7 @@ public final class DotScore implements AttentionScore {
     /** e_s = q · h̄_s, the query as it is. */
     @Override
     public QueryStep queryStep(Map<String, INDArray> params) {
-        int d = (int) size;
-        return new QueryStep() {
-            @Override
-            public INDArray prepareQueries(INDArray queries) {
-                return queries;
-            }
-
-            @Override
-            public RowScore rowScore() {
-                return RowScore.scaledDot(d, 1.0);
-            }
-        };
+        return QueryStep.dot((int) size);
     }
 
     @Override

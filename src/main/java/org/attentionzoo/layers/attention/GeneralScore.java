@@ -67,18 +67,7 @@ public final class GeneralScore implements AttentionScore {
     /** e_s = q · (W_a h̄_s), the query as it is. */
     @Override
     public QueryStep queryStep(Map<String, INDArray> params) {
-        int d = (int) queryDim;
-        return new QueryStep() {
-            @Override
-            public INDArray prepareQueries(INDArray queries) {
-                return queries;
-            }
-
-            @Override
-            public RowScore rowScore() {
-                return RowScore.scaledDot(d, 1.0);
-            }
-        };
+        return QueryStep.dot((int) queryDim);
     }
 
     @Override
