@@ -11,7 +11,16 @@ import java.nio.FloatBuffer;
  * that one loop serves training in float and gradient checks in double. Element i is the array's i-th in
  * c order; the array must be {@link DirectBuffers#denseRowMajor}.
  */
-public abstract sealed class NumericBuffer {
+public final class NumericBuffer {
+
+    /** Exactly one of the two is set. */
+    private final FloatBuffer floats;
+    private final DoubleBuffer doubles;
+
+    private NumericBuffer(FloatBuffer floats, DoubleBuffer doubles) {
+        this.floats = floats;
+        this.doubles = doubles;
+    }
 
     /** The memory of {@code a}, a dense row-major float or double array. */
     public static NumericBuffer of(INDArray a) {
@@ -20,51 +29,25 @@ public abstract sealed class NumericBuffer {
                     + java.util.Arrays.toString(a.shape()) + ", order " + a.ordering());
         }
         if (a.dataType() == DataType.FLOAT) {
-            return new Floats(DirectBuffers.floats(a));
+            return new NumericBuffer(DirectBuffers.floats(a), null);
         }
         if (a.dataType() == DataType.DOUBLE) {
-            return new Doubles(DirectBuffers.doubles(a));
+            return new NumericBuffer(null, DirectBuffers.doubles(a));
         }
         throw new IllegalArgumentException("float or double arrays only; got " + a.dataType());
     }
 
-    public abstract double get(int i);
-
-    public abstract void set(int i, double value);
-
-    private static final class Floats extends NumericBuffer {
-        private final FloatBuffer data;
-
-        Floats(FloatBuffer data) {
-            this.data = data;
-        }
-
-        @Override
-        public double get(int i) {
-            return data.get(i);
-        }
-
-        @Override
-        public void set(int i, double value) {
-            data.put(i, (float) value);
-        }
+    /** Element i. */
+    public double get(int i) {
+        return floats != null ? floats.get(i) : doubles.get(i);
     }
 
-    private static final class Doubles extends NumericBuffer {
-        private final DoubleBuffer data;
-
-        Doubles(DoubleBuffer data) {
-            this.data = data;
-        }
-
-        @Override
-        public double get(int i) {
-            return data.get(i);
-        }
-
-        @Override
-        public void set(int i, double value) {
-            data.put(i, value);
+    /** Sets element i (rounded to float in a float array). */
+    public void set(int i, double value) {
+        if (floats != null) {
+            floats.put(i, (float) value);
+        } else {
+            doubles.put(i, value);
         }
     }
 }
