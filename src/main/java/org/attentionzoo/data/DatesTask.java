@@ -49,11 +49,6 @@ public final class DatesTask implements Task {
     }
 
     @Override
-    public Tokenizer sourceTokenizer() {
-        return new WordTokenizer();
-    }
-
-    @Override
     public Tokenizer targetTokenizer() {
         return new CharTokenizer();
     }

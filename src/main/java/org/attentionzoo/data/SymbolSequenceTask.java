@@ -60,11 +60,6 @@ public abstract class SymbolSequenceTask implements Task {
     }
 
     @Override
-    public Tokenizer sourceTokenizer() {
-        return new WordTokenizer();
-    }
-
-    @Override
     public Tokenizer targetTokenizer() {
         return new WordTokenizer();
     }

@@ -14,8 +14,10 @@ public interface Task {
      */
     List<SentencePair> generate(int count, long seed);
 
-    /** Tokenizer to use for the sources. */
-    Tokenizer sourceTokenizer();
+    /** Tokenizer to use for the sources: by default words separated by white space. */
+    default Tokenizer sourceTokenizer() {
+        return new WordTokenizer();
+    }
 
     /** Tokenizer to use for the targets. */
     Tokenizer targetTokenizer();
