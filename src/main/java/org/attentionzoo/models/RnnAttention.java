@@ -8,7 +8,6 @@ import org.attentionzoo.layers.attention.LuongAttention;
 import org.attentionzoo.layers.attention.ScoreType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
@@ -59,9 +58,7 @@ public final class RnnAttention {
     /** The graph configuration a card describes, for the given vocabulary sizes. */
     public static ComputationGraphConfiguration configuration(ModelCard card, int sourceVocab, int targetVocab) {
         int h = card.hiddenSize();
-        ComputationGraphConfiguration.GraphBuilder g = ZooGraphs.base(card)
-                .addInputs(SOURCE, TARGET_IN)
-                .setInputTypes(InputType.recurrent(sourceVocab), InputType.recurrent(targetVocab));
+        ComputationGraphConfiguration.GraphBuilder g = ZooGraphs.translationBase(card, sourceVocab, targetVocab);
 
         String below = ZooGraphs.embedding(g, SOURCE_EMBEDDING, SOURCE, sourceVocab, card.embeddingSize());
         int nIn = card.embeddingSize();

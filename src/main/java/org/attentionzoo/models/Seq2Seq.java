@@ -3,7 +3,6 @@ package org.attentionzoo.models;
 import org.attentionzoo.layers.GRU;
 import org.attentionzoo.layers.GemmLstm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.nd4j.linalg.activations.Activation;
@@ -36,9 +35,7 @@ public final class Seq2Seq {
 
     /** The graph configuration a card describes, for the given vocabulary sizes. */
     public static ComputationGraphConfiguration configuration(ModelCard card, int sourceVocab, int targetVocab) {
-        ComputationGraphConfiguration.GraphBuilder g = ZooGraphs.base(card)
-                .addInputs(SOURCE, TARGET_IN)
-                .setInputTypes(InputType.recurrent(sourceVocab), InputType.recurrent(targetVocab));
+        ComputationGraphConfiguration.GraphBuilder g = ZooGraphs.translationBase(card, sourceVocab, targetVocab);
 
         String below = ZooGraphs.embedding(g, SOURCE_EMBEDDING, SOURCE, sourceVocab, card.embeddingSize());
         int nIn = card.embeddingSize();

@@ -6,7 +6,6 @@ import org.attentionzoo.layers.transformer.FeedForwardActivation;
 import org.attentionzoo.layers.transformer.NormPosition;
 import org.attentionzoo.layers.transformer.PositionalEncoding;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 
 import java.util.Locale;
 
@@ -44,9 +43,7 @@ public final class Transformer {
 
     /** The graph configuration a card describes, for the given vocabulary sizes. */
     public static ComputationGraphConfiguration configuration(ModelCard card, int sourceVocab, int targetVocab) {
-        ComputationGraphConfiguration.GraphBuilder g = ZooGraphs.base(card)
-                .addInputs(SOURCE, TARGET_IN)
-                .setInputTypes(InputType.recurrent(sourceVocab), InputType.recurrent(targetVocab));
+        ComputationGraphConfiguration.GraphBuilder g = ZooGraphs.translationBase(card, sourceVocab, targetVocab);
         String below = embedded(g, card, GraphNames.SOURCE_POSITIONS, GraphNames.SOURCE_EMBEDDED, SOURCE_EMBEDDING, SOURCE,
                 sourceVocab);
         for (int i = 0; i < card.encoderLayers(); i++) {

@@ -3,6 +3,7 @@ package org.attentionzoo.models;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
@@ -39,6 +40,13 @@ final class ZooGraphs {
                     .gradientNormalizationThreshold(card.gradientClip());
         }
         return b.graphBuilder();
+    }
+
+    /** {@link #base} with the two inputs of every translation graph: source and target-in token ids, one-hot sized. */
+    static ComputationGraphConfiguration.GraphBuilder translationBase(ModelCard card, int sourceVocab, int targetVocab) {
+        return base(card)
+                .addInputs(GraphNames.SOURCE, GraphNames.TARGET_IN)
+                .setInputTypes(InputType.recurrent(sourceVocab), InputType.recurrent(targetVocab));
     }
 
     /**
