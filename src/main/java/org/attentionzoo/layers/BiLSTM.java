@@ -6,12 +6,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.deeplearning4j.nn.weights.IWeightInit;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.nn.weights.WeightInitUtil;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -29,8 +24,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
-import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -105,7 +100,7 @@ import java.util.Objects;
  * No {@code rnnTimeStep} state carrying.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
-public class BiLSTM extends SequenceLayer {
+public class BiLSTM extends RecurrentSequenceLayer {
 
     /** Forward direction, input-to-hidden weights [nIn, 4 nOut], gates [i | f | g | o]. */
     public static final String FWD_INPUT_WEIGHT_KEY = "fWx";
@@ -126,8 +121,6 @@ public class BiLSTM extends SequenceLayer {
     /** Index of the forget gate's block in the gate order [i | f | g | o]. */
     static final int FORGET_GATE_BLOCK = 1;
 
-    private long nIn;
-    private long nOut;
     private double forgetGateBiasInit = DEFAULT_FORGET_GATE_BIAS;
 
     /** For Jackson only. */
@@ -136,21 +129,7 @@ public class BiLSTM extends SequenceLayer {
 
     private BiLSTM(Builder builder) {
         super(builder);
-        this.nIn = builder.nIn;
-        this.nOut = builder.nOut;
         this.forgetGateBiasInit = builder.forgetGateBiasInit;
-    }
-
-    /** @return input size (0 until set by the builder or inferred from the input type) */
-    @JsonIgnore
-    public long getNIn() {
-        return nIn;
-    }
-
-    /** @return units per direction; the layer outputs 2 nOut features per step */
-    @JsonIgnore
-    public long getNOut() {
-        return nOut;
     }
 
     /**
@@ -163,23 +142,9 @@ public class BiLSTM extends SequenceLayer {
     }
 
     @Override
-    public void setNIn(InputType inputType, boolean override) {
-        InputType.InputTypeRecurrent r = recurrentNcw(inputType);
-        if (nIn <= 0 || override) {
-            nIn = r.getSize();
-            setLayerParams(null); // the parameter shapes, if already cached, depend on nIn
-        }
-    }
-
-    @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         InputType.InputTypeRecurrent r = recurrentNcw(inputType);
         return InputType.recurrent(2 * nOut, r.getTimeSeriesLength(), RNNFormat.NCW);
-    }
-
-    @Override
-    public void validateInput(INDArray input) {
-        checkShape(input, nIn, "nIn");
     }
 
     @Override
@@ -197,25 +162,16 @@ public class BiLSTM extends SequenceLayer {
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            init(params.get(FWD_INPUT_WEIGHT_KEY), FWD_INPUT_WEIGHT_KEY, nIn);
-            init(params.get(FWD_RECURRENT_WEIGHT_KEY), FWD_RECURRENT_WEIGHT_KEY, nOut);
-            init(params.get(BWD_INPUT_WEIGHT_KEY), BWD_INPUT_WEIGHT_KEY, nIn);
-            init(params.get(BWD_RECURRENT_WEIGHT_KEY), BWD_RECURRENT_WEIGHT_KEY, nOut);
+            initWeight(params.get(FWD_INPUT_WEIGHT_KEY), FWD_INPUT_WEIGHT_KEY, nIn);
+            initWeight(params.get(FWD_RECURRENT_WEIGHT_KEY), FWD_RECURRENT_WEIGHT_KEY, nOut);
+            initWeight(params.get(BWD_INPUT_WEIGHT_KEY), BWD_INPUT_WEIGHT_KEY, nIn);
+            initWeight(params.get(BWD_RECURRENT_WEIGHT_KEY), BWD_RECURRENT_WEIGHT_KEY, nOut);
             for (String key : new String[]{FWD_BIAS_KEY, BWD_BIAS_KEY}) {
                 INDArray b = params.get(key);
                 b.assign(0);
                 b.get(NDArrayIndex.all(), NDArrayIndex.interval(FORGET_GATE_BLOCK * nOut, (FORGET_GATE_BLOCK + 1) * nOut))
                         .assign(forgetGateBiasInit);
             }
-        }
-    }
-
-    private void init(INDArray view, String key, long fanIn) {
-        IWeightInit custom = paramWeightInit == null ? null : paramWeightInit.get(key);
-        if (custom != null) {
-            custom.init(fanIn, nOut, view.shape(), 'c', view);
-        } else {
-            WeightInitUtil.initWeights(fanIn, nOut, view.shape(), weightInit, null, 'c', view);
         }
     }
 
@@ -268,17 +224,13 @@ public class BiLSTM extends SequenceLayer {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof BiLSTM) || !super.equals(o)) {
-            return false;
-        }
-        BiLSTM other = (BiLSTM) o;
-        return nIn == other.nIn && nOut == other.nOut
+        return o instanceof BiLSTM other && super.equals(o)
                 && Double.compare(forgetGateBiasInit, other.forgetGateBiasInit) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), nIn, nOut, forgetGateBiasInit);
+        return Objects.hash(super.hashCode(), forgetGateBiasInit);
     }
 
     @Override
@@ -292,23 +244,9 @@ public class BiLSTM extends SequenceLayer {
      * {@code nOut} (units per direction) is required; {@code nIn} may be left out when the graph sets input
      * types.
      */
-    public static class Builder extends SameDiffLayer.Builder<Builder> {
+    public static class Builder extends RecurrentSequenceLayer.Builder<Builder> {
 
-        private long nIn;
-        private long nOut;
         private double forgetGateBiasInit = DEFAULT_FORGET_GATE_BIAS;
-
-        /** @param nIn input size (features per time step); leave unset to infer it from the input type */
-        public Builder nIn(long nIn) {
-            this.nIn = nIn;
-            return this;
-        }
-
-        /** @param nOut units <em>per direction</em>: the layer outputs 2 nOut features per time step */
-        public Builder nOut(long nOut) {
-            this.nOut = nOut;
-            return this;
-        }
 
         /** @param value initial forget-gate bias of both directions (default {@value #DEFAULT_FORGET_GATE_BIAS}) */
         public Builder forgetGateBiasInit(double value) {
@@ -319,38 +257,14 @@ public class BiLSTM extends SequenceLayer {
         @Override
         @SuppressWarnings("unchecked")
         public BiLSTM build() {
-            if (nOut <= 0) {
-                throw new IllegalArgumentException("BiLSTM: nOut (units per direction) must be positive, got "
-                        + nOut + "; call .nOut(n) on BiLSTM.Builder (the output then has 2n features)");
-            }
-            if (nIn < 0) {
-                throw new IllegalArgumentException("BiLSTM: nIn must be positive (or left unset to infer it from "
-                        + "the input type), got " + nIn);
-            }
             if (!Double.isFinite(forgetGateBiasInit)) {
                 throw new IllegalArgumentException("BiLSTM: forgetGateBiasInit must be finite, got "
                         + forgetGateBiasInit + "; the usual value is 1.0");
             }
-            if (weightInit == null || weightInit == WeightInit.DISTRIBUTION) {
-                throw new IllegalArgumentException("BiLSTM: weightInit " + weightInit + " is not usable here; "
-                        + "choose e.g. .weightInit(WeightInit.XAVIER), or per parameter .weightInit(\""
-                        + FWD_INPUT_WEIGHT_KEY + "\", new WeightInitDistribution(dist))");
-            }
-            if (iDropout != null) {
-                throw new IllegalArgumentException("BiLSTM: DL4J's SameDiff layers ignore dropOut(...); put a "
-                        + "DropoutLayer before this layer instead");
-            }
-            if (paramWeightInit != null) {
-                for (String key : paramWeightInit.keySet()) {
-                    if (!key.equals(FWD_INPUT_WEIGHT_KEY) && !key.equals(FWD_RECURRENT_WEIGHT_KEY)
-                            && !key.equals(BWD_INPUT_WEIGHT_KEY) && !key.equals(BWD_RECURRENT_WEIGHT_KEY)) {
-                        throw new IllegalArgumentException("BiLSTM: weightInit given for parameter \"" + key
-                                + "\"; only the weights " + FWD_INPUT_WEIGHT_KEY + ", " + FWD_RECURRENT_WEIGHT_KEY
-                                + ", " + BWD_INPUT_WEIGHT_KEY + ", " + BWD_RECURRENT_WEIGHT_KEY + " take one (the "
-                                + "biases start at 0, forget gate at forgetGateBiasInit)");
-                    }
-                }
-            }
+            check("BiLSTM", "(units per direction) must be positive, got {}; call .nOut(n) on BiLSTM.Builder (the"
+                    + " output then has 2n features)", List.of(FWD_INPUT_WEIGHT_KEY,
+                    FWD_RECURRENT_WEIGHT_KEY, BWD_INPUT_WEIGHT_KEY, BWD_RECURRENT_WEIGHT_KEY),
+                    "the biases start at 0, forget gate at forgetGateBiasInit");
             return new BiLSTM(this);
         }
     }

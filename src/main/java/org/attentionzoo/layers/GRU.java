@@ -6,12 +6,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.nn.weights.WeightInitUtil;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -22,12 +18,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
-import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
-import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Gated recurrent unit layer (forward direction, zero initial state), a SameDiff layer.
@@ -68,7 +62,7 @@ import java.util.Objects;
  * dropout: set the weight initialisation here, and put dropout in a layer of its own.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
-public class GRU extends SequenceLayer {
+public class GRU extends RecurrentSequenceLayer {
 
     /** Input-to-hidden weights [nIn, 3 nOut], gates [r | u | c]. */
     public static final String INPUT_WEIGHT_KEY = "Wx";
@@ -77,49 +71,18 @@ public class GRU extends SequenceLayer {
     /** Biases [1, 3 nOut], gates [r | u | c]. */
     public static final String BIAS_KEY = "b";
 
-    private long nIn;
-    private long nOut;
-
     /** For Jackson only. */
     private GRU() {
     }
 
     private GRU(Builder builder) {
         super(builder);
-        this.nIn = builder.nIn;
-        this.nOut = builder.nOut;
-    }
-
-    /** @return input size (0 until set by the builder or inferred from the input type) */
-    @JsonIgnore
-    public long getNIn() {
-        return nIn;
-    }
-
-    /** @return hidden size */
-    @JsonIgnore
-    public long getNOut() {
-        return nOut;
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        InputType.InputTypeRecurrent r = recurrentNcw(inputType);
-        if (nIn <= 0 || override) {
-            nIn = r.getSize();
-            setLayerParams(null); // the parameter shapes, if already cached, depend on nIn
-        }
     }
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         InputType.InputTypeRecurrent r = recurrentNcw(inputType);
         return InputType.recurrent(nOut, r.getTimeSeriesLength(), RNNFormat.NCW);
-    }
-
-    @Override
-    public void validateInput(INDArray input) {
-        checkShape(input, nIn, "nIn");
     }
 
     @Override
@@ -133,18 +96,9 @@ public class GRU extends SequenceLayer {
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            init(params.get(INPUT_WEIGHT_KEY), INPUT_WEIGHT_KEY, nIn);
-            init(params.get(RECURRENT_WEIGHT_KEY), RECURRENT_WEIGHT_KEY, nOut);
+            initWeight(params.get(INPUT_WEIGHT_KEY), INPUT_WEIGHT_KEY, nIn);
+            initWeight(params.get(RECURRENT_WEIGHT_KEY), RECURRENT_WEIGHT_KEY, nOut);
             params.get(BIAS_KEY).assign(0);
-        }
-    }
-
-    private void init(INDArray view, String key, long fanIn) {
-        IWeightInit custom = paramWeightInit == null ? null : paramWeightInit.get(key);
-        if (custom != null) {
-            custom.init(fanIn, nOut, view.shape(), 'c', view);
-        } else {
-            WeightInitUtil.initWeights(fanIn, nOut, view.shape(), weightInit, null, 'c', view);
         }
     }
 
@@ -191,23 +145,6 @@ public class GRU extends SequenceLayer {
     }
 
     @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof GRU) || !super.equals(o)) {
-            return false;
-        }
-        GRU other = (GRU) o;
-        return nIn == other.nIn && nOut == other.nOut;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), nIn, nOut);
-    }
-
-    @Override
     public String toString() {
         return "GRU(name=" + getLayerName() + ", nIn=" + nIn + ", nOut=" + nOut + ", weightInit=" + weightInit + ")";
     }
@@ -216,52 +153,14 @@ public class GRU extends SequenceLayer {
      * Builder: {@code new GRU.Builder().nIn(64).nOut(128).weightInit(WeightInit.XAVIER).build()}.
      * {@code nOut} is required; {@code nIn} may be left out when the graph sets input types.
      */
-    public static class Builder extends SameDiffLayer.Builder<Builder> {
-
-        private long nIn;
-        private long nOut;
-
-        /** @param nIn input size (features per time step); leave unset to infer it from the input type */
-        public Builder nIn(long nIn) {
-            this.nIn = nIn;
-            return this;
-        }
-
-        /** @param nOut hidden (and output) size */
-        public Builder nOut(long nOut) {
-            this.nOut = nOut;
-            return this;
-        }
+    public static class Builder extends RecurrentSequenceLayer.Builder<Builder> {
 
         @Override
         @SuppressWarnings("unchecked")
         public GRU build() {
-            if (nOut <= 0) {
-                throw new IllegalArgumentException("GRU: nOut (hidden size) must be positive, got " + nOut
-                        + "; call .nOut(n) on GRU.Builder");
-            }
-            if (nIn < 0) {
-                throw new IllegalArgumentException("GRU: nIn must be positive (or left unset to infer it from the "
-                        + "input type), got " + nIn);
-            }
-            if (weightInit == null || weightInit == WeightInit.DISTRIBUTION) {
-                throw new IllegalArgumentException("GRU: weightInit " + weightInit + " is not usable here; choose "
-                        + "e.g. .weightInit(WeightInit.XAVIER), or per parameter .weightInit(\"Wx\", new "
-                        + "WeightInitDistribution(dist))");
-            }
-            if (iDropout != null) {
-                throw new IllegalArgumentException("GRU: DL4J's SameDiff layers ignore dropOut(...); put a "
-                        + "DropoutLayer before this layer instead");
-            }
-            if (paramWeightInit != null) {
-                for (String key : paramWeightInit.keySet()) {
-                    if (!key.equals(INPUT_WEIGHT_KEY) && !key.equals(RECURRENT_WEIGHT_KEY)) {
-                        throw new IllegalArgumentException("GRU: weightInit given for parameter \"" + key
-                                + "\"; only the weights \"" + INPUT_WEIGHT_KEY + "\" and \"" + RECURRENT_WEIGHT_KEY
-                                + "\" take one (the bias \"" + BIAS_KEY + "\" starts at zero)");
-                    }
-                }
-            }
+            check("GRU", "(hidden size) must be positive, got {}; call .nOut(n) on GRU.Builder",
+                    List.of(INPUT_WEIGHT_KEY, RECURRENT_WEIGHT_KEY),
+                    "the bias \"" + BIAS_KEY + "\" starts at zero");
             return new GRU(this);
         }
     }
