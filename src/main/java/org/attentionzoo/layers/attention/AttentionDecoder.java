@@ -3,7 +3,6 @@ package org.attentionzoo.layers.attention;
 import org.attentionzoo.layers.GradientFix;
 import org.attentionzoo.layers.PerLengthSameDiffGraphVertex;
 import org.attentionzoo.layers.ZooSameDiffVertex;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
@@ -12,7 +11,6 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -355,29 +353,10 @@ public class AttentionDecoder extends ZooSameDiffVertex implements AlignmentVert
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... inputs) {
-        if (inputs.length != 2 || inputs[0].getType() != InputType.Type.RNN || inputs[1].getType() != InputType.Type.RNN) {
-            throw new IllegalStateException("AttentionDecoder takes two recurrent inputs (decoder-input embeddings, "
-                    + "encoder states), in that order; got " + Arrays.toString(inputs));
-        }
-        InputType.InputTypeRecurrent dec = (InputType.InputTypeRecurrent) inputs[0];
-        InputType.InputTypeRecurrent enc = (InputType.InputTypeRecurrent) inputs[1];
-        if (dec.getFormat() != RNNFormat.NCW || enc.getFormat() != RNNFormat.NCW) {
-            throw new IllegalStateException("AttentionDecoder reads [mb, size, T] (RNNFormat.NCW); configure the "
-                    + "layers below with dataFormat(RNNFormat.NCW)");
-        }
-        if (dec.getSize() != embeddingSize || enc.getSize() != encoderSize) {
-            throw new IllegalStateException("AttentionDecoder was configured for embedding size " + embeddingSize
-                    + " and encoder size " + encoderSize + " but gets " + dec.getSize() + " and " + enc.getSize()
-                    + ": set .embeddingSize(n).encoderSize(n) to the sizes of its inputs");
-        }
+        InputType.InputTypeRecurrent dec = decoderAndEncoder("AttentionDecoder", inputs,
+                new String[]{"decoder-input embeddings", "encoder states"}, embeddingSize, encoderSize,
+                ": set .embeddingSize(n).encoderSize(n) to the sizes of its inputs");
         return InputType.recurrent(outputSize, dec.getTimeSeriesLength(), RNNFormat.NCW);
-    }
-
-    /** The output has the decoder's time steps, so the decoder's mask is passed on. */
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.attentionzoo.layers.attention;
 
 import org.attentionzoo.layers.GradientFix;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
@@ -11,7 +10,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.attentionzoo.layers.ZooSameDiffVertex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
@@ -165,23 +163,9 @@ public class LuongAttention extends ZooSameDiffVertex implements AlignmentVertex
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... inputs) {
-        if (inputs.length != 2 || inputs[0].getType() != InputType.Type.RNN || inputs[1].getType() != InputType.Type.RNN) {
-            throw new IllegalStateException("LuongAttention takes two recurrent inputs (decoder states, encoder states)");
-        }
-        InputType.InputTypeRecurrent dec = (InputType.InputTypeRecurrent) inputs[0];
-        InputType.InputTypeRecurrent enc = (InputType.InputTypeRecurrent) inputs[1];
-        if (dec.getSize() != decoderSize || enc.getSize() != encoderSize) {
-            throw new IllegalStateException("LuongAttention was configured for decoder size " + decoderSize
-                    + " and encoder size " + encoderSize + " but gets " + dec.getSize() + " and " + enc.getSize());
-        }
+        InputType.InputTypeRecurrent dec = decoderAndEncoder("LuongAttention", inputs,
+                new String[]{"decoder states", "encoder states"}, decoderSize, encoderSize, "");
         return InputType.recurrent(outputSize, dec.getTimeSeriesLength(), RNNFormat.NCW);
-    }
-
-    /** The output has the decoder's time steps, so the decoder's mask is passed on. */
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
     }
 
     @Override

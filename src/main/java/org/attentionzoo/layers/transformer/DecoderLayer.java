@@ -6,7 +6,6 @@ import org.attentionzoo.layers.InvertedDropout;
 import org.attentionzoo.layers.ZooSameDiffVertex;
 import org.attentionzoo.layers.attention.AlignmentProbe;
 import org.attentionzoo.layers.attention.AlignmentVertex;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
@@ -14,7 +13,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
@@ -293,20 +291,9 @@ public class DecoderLayer extends ZooSameDiffVertex implements AlignmentVertex, 
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... inputs) {
-        if (inputs.length != 2) {
-            throw new IllegalStateException("DecoderLayer takes two inputs (decoder states, encoder output); got "
-                    + inputs.length);
-        }
-        InputType.InputTypeRecurrent dec = TransformerTypes.recurrentNcw("DecoderLayer (decoder input)", inputs[0], dModel);
-        TransformerTypes.recurrentNcw("DecoderLayer (encoder input)", inputs[1], dModel);
+        InputType.InputTypeRecurrent dec = decoderAndEncoder("DecoderLayer", inputs,
+                new String[]{"decoder input", "encoder output"}, dModel, dModel, " (both must have d_model)");
         return InputType.recurrent(dModel, dec.getTimeSeriesLength(), RNNFormat.NCW);
-    }
-
-    /** The output has the decoder's time steps, so the decoder's mask is passed on. */
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
     }
 
     @Override
