@@ -55,6 +55,27 @@ public interface Alignment {
          * @return dL/de [mb, tQ, tK]
          */
         INDArray backward(INDArray dWeights, INDArray dQ, Map<String, INDArray> grads);
+
+        /** The kept weights a and the backward pass that reads them. */
+        static Training of(INDArray weights, Backward backward) {
+            return new Training() {
+                @Override
+                public INDArray weights() {
+                    return weights;
+                }
+
+                @Override
+                public INDArray backward(INDArray dWeights, INDArray dQ, Map<String, INDArray> grads) {
+                    return backward.apply(dWeights, dQ, grads);
+                }
+            };
+        }
+    }
+
+    /** {@link Training#backward} as a function, for {@link Training#of}. */
+    @FunctionalInterface
+    interface Backward {
+        INDArray apply(INDArray dWeights, INDArray dQ, Map<String, INDArray> grads);
     }
 
     /**

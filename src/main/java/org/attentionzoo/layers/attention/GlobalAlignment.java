@@ -37,17 +37,7 @@ final class GlobalAlignment implements Alignment {
     @Override
     public Training training(INDArray scores, INDArray queries, INDArray sourceMask, Map<String, INDArray> params) {
         INDArray weights = MaskedSoftmax.apply(scores, sourceMask);
-        return new Training() {
-            @Override
-            public INDArray weights() {
-                return weights;
-            }
-
-            @Override
-            public INDArray backward(INDArray dWeights, INDArray dQ, Map<String, INDArray> grads) {
-                return MaskedSoftmax.backward(weights, dWeights);
-            }
-        };
+        return Training.of(weights, (dWeights, dQ, grads) -> MaskedSoftmax.backward(weights, dWeights));
     }
 
     @Override

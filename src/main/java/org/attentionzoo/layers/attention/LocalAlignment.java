@@ -157,29 +157,21 @@ public final class LocalAlignment implements Alignment {
         Window w = window(centres, sourceMask);
         INDArray softmax = MaskedSoftmax.applyKeep(scores, w.keep());                         // A⁰
         INDArray weights = predictive ? softmax.mul(w.gaussian()) : softmax;
-        return new Training() {
-            @Override
-            public INDArray weights() {
-                return weights;
+        return Training.of(weights, (dWeights, dQ, grads) -> {
+            if (!predictive) {
+                return MaskedSoftmax.backward(softmax, dWeights);
             }
-
-            @Override
-            public INDArray backward(INDArray dWeights, INDArray dQ, Map<String, INDArray> grads) {
-                if (!predictive) {
-                    return MaskedSoftmax.backward(softmax, dWeights);
-                }
-                INDArray dCentres = dWeights.mul(weights).muli(w.distance()).sum(2)
-                        .divi(twoSigmaSquared / 2);                                          // dp_t [mb, tQ]
-                INDArray dZ = dCentres.muli(centres).muli(predictor.sigmoid().rsub(1.0))
-                        .reshape('c', mb * tQ, 1);                                           // [mb·tQ, 1]
-                INDArray u = predictor.u();
-                INDArray dU = mm(dZ, params.get(V_P), false, false).muli(u.mul(u).rsubi(1.0)); // [mb·tQ, dP]
-                grads.get(V_P).assign(mm(dZ, u, true, false));
-                grads.get(W_P).assign(mm(queries.reshape('c', mb * tQ, queries.size(2)), dU, true, false));
-                dQ.addi(mm(dU, params.get(W_P), false, true));
-                return MaskedSoftmax.backward(softmax, dWeights.mul(w.gaussian()));
-            }
-        };
+            INDArray dCentres = dWeights.mul(weights).muli(w.distance()).sum(2)
+                    .divi(twoSigmaSquared / 2);                                          // dp_t [mb, tQ]
+            INDArray dZ = dCentres.muli(centres).muli(predictor.sigmoid().rsub(1.0))
+                    .reshape('c', mb * tQ, 1);                                           // [mb·tQ, 1]
+            INDArray u = predictor.u();
+            INDArray dU = mm(dZ, params.get(V_P), false, false).muli(u.mul(u).rsubi(1.0)); // [mb·tQ, dP]
+            grads.get(V_P).assign(mm(dZ, u, true, false));
+            grads.get(W_P).assign(mm(queries.reshape('c', mb * tQ, queries.size(2)), dU, true, false));
+            dQ.addi(mm(dU, params.get(W_P), false, true));
+            return MaskedSoftmax.backward(softmax, dWeights.mul(w.gaussian()));
+        });
     }
 
     @Override
