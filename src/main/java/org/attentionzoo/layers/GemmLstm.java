@@ -59,7 +59,7 @@ public class GemmLstm extends LSTM {
     public static class Runtime extends org.deeplearning4j.nn.layers.recurrent.LSTM {
 
         /** The last training forward pass, kept for the backward pass of the same input. */
-        private Sequence kept;
+        private final KeptForward<Sequence> kept = new KeptForward<>();
 
         public Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -73,7 +73,7 @@ public class GemmLstm extends LSTM {
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-            kept = null;
+            kept.forget();
             if (!ours()) {
                 return super.activate(training, workspaceMgr);
             }
@@ -82,7 +82,7 @@ public class GemmLstm extends LSTM {
             // A training pass keeps its arrays where the layer's output lives (until the backward pass is done).
             Sequence s = forward(training, workspaceMgr, training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM);
             if (training) {
-                kept = s;
+                kept.keep(s, s.input());
             }
             return s.output(workspaceMgr);
         }
@@ -90,12 +90,11 @@ public class GemmLstm extends LSTM {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             if (!ours()) {
-                kept = null;
+                kept.forget();
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
             assertInputSet(true);
-            Sequence s = kept != null && kept.input() == input ? kept : null;
-            kept = null;
+            Sequence s = kept.take(input);
             if (s == null) {                                   // no forward pass of this input kept: run it again
                 applyDropOutIfNecessary(true, workspaceMgr);
                 s = forward(true, workspaceMgr, ArrayType.BP_WORKING_MEM);
@@ -109,7 +108,7 @@ public class GemmLstm extends LSTM {
         @Override
         public void clear() {
             super.clear();
-            kept = null;
+            kept.forget();
         }
 
         /** Whether this runtime's own passes apply (else DL4J's). */

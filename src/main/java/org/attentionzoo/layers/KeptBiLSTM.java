@@ -34,7 +34,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  */
 public class KeptBiLSTM extends SameDiffLayer {
 
-    private Pass kept;
+    private final KeptForward<Pass> kept = new KeptForward<>();
 
     public KeptBiLSTM(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -42,7 +42,7 @@ public class KeptBiLSTM extends SameDiffLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        kept = null;
+        kept.forget();
         assertInputSet(false);
         int[] lengths = training ? SequenceReverse.Runtime.lengths(maskArray, (int) input.size(0), (int) input.size(2)) : null;
         if (lengths == null) {
@@ -50,15 +50,15 @@ public class KeptBiLSTM extends SameDiffLayer {
         }
         BiLSTM conf = (BiLSTM) layerConf();
         conf.validateInput(input);
-        kept = new Pass(input, lengths, paramTable, workspaceMgr);
-        return kept.output(workspaceMgr);
+        Pass pass = new Pass(input, lengths, paramTable, workspaceMgr);
+        kept.keep(pass, input);
+        return pass.output(workspaceMgr);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        Pass pass = kept;
-        kept = null;
-        if (pass == null || pass.input != input) {
+        Pass pass = kept.take(input);
+        if (pass == null) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dIn = pass.backward(epsilon, paramTable, gradTable, workspaceMgr);
@@ -68,7 +68,7 @@ public class KeptBiLSTM extends SameDiffLayer {
     @Override
     public void clear() {
         super.clear();
-        kept = null;
+        kept.forget();
     }
 
     /** One kept forward pass: both directions over the input [mb, nIn, T]. */

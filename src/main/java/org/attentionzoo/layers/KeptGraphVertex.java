@@ -36,8 +36,7 @@ public abstract class KeptGraphVertex extends FixedSameDiffGraphVertex {
         INDArray[] backward(INDArray dOut, Map<String, INDArray> grads);
     }
 
-    private Pass kept;
-    private INDArray[] keptInputs;
+    private final KeptForward<Pass> kept = new KeptForward<>();
 
     protected KeptGraphVertex(SameDiffVertex config, ComputationGraph graph, String name, int vertexIndex,
                               INDArray paramsView, boolean initParams, DataType dataType) {
@@ -57,25 +56,25 @@ public abstract class KeptGraphVertex extends FixedSameDiffGraphVertex {
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        kept = null;
+        kept.forget();
         if (!training) {
             return super.doForward(false, workspaceMgr);
         }
         config.validateInput(inputs);
         Map<String, INDArray> drop = drawDropoutMasks(true);
+        Pass pass;
         try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
-            kept = forward(drop);
+            pass = forward(drop);
         }
-        keptInputs = inputs.clone();
-        return KeptRows.toNcw(kept.output(), workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS,
+        kept.keep(pass, inputs);
+        return KeptRows.toNcw(pass.output(), workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS,
                 inputs[0].dataType(), outputShape(), 'c'));
     }
 
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        Pass pass = kept;
-        kept = null;
-        if (pass == null || !sameInputs()) {
+        Pass pass = kept.take(inputs);
+        if (pass == null) {
             return super.doBackward(tbptt, workspaceMgr);
         }
         INDArray[] d;
@@ -94,20 +93,6 @@ public abstract class KeptGraphVertex extends FixedSameDiffGraphVertex {
     @Override
     public void clear() {
         super.clear();
-        kept = null;
-        keptInputs = null;
-    }
-
-    /** Whether the inputs are the very arrays the kept pass saw. */
-    private boolean sameInputs() {
-        if (keptInputs == null || inputs == null || keptInputs.length != inputs.length) {
-            return false;
-        }
-        for (int i = 0; i < inputs.length; i++) {
-            if (keptInputs[i] != inputs[i]) {
-                return false;
-            }
-        }
-        return true;
+        kept.forget();
     }
 }

@@ -1,5 +1,6 @@
 package org.attentionzoo.layers.transformer;
 
+import org.attentionzoo.layers.KeptForward;
 import org.attentionzoo.layers.KeptRows;
 import org.attentionzoo.layers.DropoutSameDiffLayer;
 import org.attentionzoo.layers.ParameterGradients;
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 public class KeptEncoderLayer extends DropoutSameDiffLayer {
 
-    private Pass kept;
+    private final KeptForward<Pass> kept = new KeptForward<>();
 
     public KeptEncoderLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -33,7 +34,7 @@ public class KeptEncoderLayer extends DropoutSameDiffLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        kept = null;
+        kept.forget();
         if (!training) {
             return super.activate(false, workspaceMgr);
         }
@@ -41,18 +42,19 @@ public class KeptEncoderLayer extends DropoutSameDiffLayer {
         EncoderLayer conf = (EncoderLayer) layerConf();
         conf.validateInput(input);
         Map<String, INDArray> drop = drawDropoutMasks(true);
+        Pass pass;
         try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
-            kept = new Pass(conf, input, maskArray, drop, paramTable);
+            pass = new Pass(conf, input, maskArray, drop, paramTable);
         }
-        return KeptRows.toNcw(kept.output, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
+        kept.keep(pass, input);
+        return KeptRows.toNcw(pass.output, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
                 input.shape(), 'c'));
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        Pass pass = kept;
-        kept = null;
-        if (pass == null || pass.input != input) {
+        Pass pass = kept.take(input);
+        if (pass == null) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dIn;
@@ -67,19 +69,17 @@ public class KeptEncoderLayer extends DropoutSameDiffLayer {
     @Override
     public void clear() {
         super.clear();
-        kept = null;
+        kept.forget();
     }
 
     /** One kept forward pass on rows [mb·T, d_model]. */
     private static final class Pass {
-        final INDArray input;
         final KeptResidual attention;
         final KeptResidual feedForward;
         final KeptLayerEnd end;
         final INDArray output;
 
         Pass(EncoderLayer conf, INDArray input, INDArray mask, Map<String, INDArray> drop, Map<String, INDArray> p) {
-            this.input = input;
             long mb = input.size(0);
             INDArray x = KeptRows.fromNcw(input);
             MultiHeadAttention mha = conf.attention();
