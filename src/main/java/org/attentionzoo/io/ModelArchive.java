@@ -17,7 +17,6 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -170,18 +169,18 @@ public final class ModelArchive {
                 put(zip, SOURCE_VOCAB, vocabText(model.sourceVocab()));
                 put(zip, TARGET_VOCAB, vocabText(model.targetVocab()));
                 put(zip, PROVENANCE, JSON.writeValueAsString(model.provenance()));
-                ByteArrayOutputStream graph = new ByteArrayOutputStream();
                 ComputationGraph stored = TiedEmbeddings.withoutCopies(model.graph(), model.card().tieEmbeddings(),
                         withUpdater);
+                zip.putNextEntry(new ZipEntry(GRAPH));
                 try {
-                    ModelSerializer.writeModel(stored, graph, withUpdater);
+                    // straight into the entry (DL4J shields the stream from its close): no in-memory copy of the
+                    // parameters and optimiser state, which would be the peak of a training run's memory
+                    ModelSerializer.writeModel(stored, zip, withUpdater);
                 } finally {
                     if (stored != model.graph() && stored.params().closeable()) {
                         stored.params().close();      // the copy's parameters, now rather than when collected
                     }
                 }
-                zip.putNextEntry(new ZipEntry(GRAPH));
-                zip.write(graph.toByteArray());
                 zip.closeEntry();
                 if (!trainingState.isEmpty()) {
                     put(zip, TRAINING_STATE, JSON.writeValueAsString(new LinkedHashMap<>(trainingState)));
