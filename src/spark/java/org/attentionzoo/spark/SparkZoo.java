@@ -98,8 +98,9 @@ public final class SparkZoo {
                         + "limit (default ${DEFAULT-VALUE}).")
         int maxSourceLength;
 
-        @Option(names = "--batch-size", paramLabel = "LINES", defaultValue = "64",
-                description = "Lines decoded together in a task (default ${DEFAULT-VALUE}, translate's batch).")
+        @Option(names = "--batch-size", paramLabel = "LINES", defaultValue = "1024",
+                description = "Lines of a task handed to the translator at once; it sorts them by length and decodes"
+                        + " batches of 64 (default ${DEFAULT-VALUE}).")
         int batchSize;
 
         TranslateOptions options() {

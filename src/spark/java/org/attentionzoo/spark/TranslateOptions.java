@@ -16,8 +16,11 @@ import java.io.Serializable;
  */
 public record TranslateOptions(int beam, double alpha, int maxSourceLength, int batchSize) implements Serializable {
 
-    /** {@code translate}'s defaults: greedy, alpha 1.0, at most 200 source tokens, batches of 64 lines. */
-    public static final TranslateOptions DEFAULTS = new TranslateOptions(1, BeamSearch.DEFAULT_ALPHA, 200, 64);
+    /**
+     * {@code translate}'s defaults: greedy, alpha 1.0, at most 200 source tokens, and 1,024 lines per decoding call
+     * (the translator sorts them by length and decodes them in batches of 64, as {@code translate} does with a file).
+     */
+    public static final TranslateOptions DEFAULTS = new TranslateOptions(1, BeamSearch.DEFAULT_ALPHA, 200, 1024);
 
     /** @throws IllegalArgumentException naming the option whose value is out of range */
     public TranslateOptions {
