@@ -43,7 +43,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * Throughput of every zoo model at the reference size of the PyTorch peer in {@code shared/peer}
+ * Throughput of every zoo model at the reference size of the PyTorch reference implementation it is compared with (docs/performance.md)
  * (embedding 256, hidden 256, vocabularies of at most 8000 tokens with count ≥ 2, batch 64, pairs of
  * at most 20 tokens per side from en-fr), and this machine's single-precision matrix-multiply speed.
  * Prints one table: training target tokens/s (non-padding, y + EOS) with the model-FLOPs utilisation,
