@@ -33,7 +33,7 @@ class TiedEmbeddingsAdamTest {
                     .tieEmbeddings(ModelCard.Tie.DECODER).seed(5).build();
             TranslationModel model = TiedEmbeddingsGradientTest.model(card);
             ComputationGraph g = model.graph().convertDataType(DataType.DOUBLE);
-            MultiDataSet batch = TiedEmbeddingsGradientTest.doubles(TrainingData.batches(model, PAIRS, 4, 20, 3).next());
+            MultiDataSet batch = org.attentionzoo.TinyModels.doubles(TrainingData.batches(model, PAIRS, 4, 20, 3).next());
             long mb = batch.getFeatures(0).size(0);
 
             // The summed gradient of E, on a copy.

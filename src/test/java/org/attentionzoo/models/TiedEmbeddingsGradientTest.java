@@ -52,7 +52,7 @@ class TiedEmbeddingsGradientTest {
         GradientChecks.inDoublePrecision(() -> {
             TranslationModel model = model(card(family, ModelCard.Tie.ALL));
             ComputationGraph g = model.graph().convertDataType(DataType.DOUBLE);
-            MultiDataSet batch = doubles(TrainingData.batches(model, PAIRS, 3, 20, 3).next());
+            MultiDataSet batch = org.attentionzoo.TinyModels.doubles(TrainingData.batches(model, PAIRS, 3, 20, 3).next());
             load(g, batch);
             g.computeGradientAndScore();
             INDArray ownGradient = grad(g, GraphNames.TARGET_EMBEDDING).dup();
@@ -91,21 +91,6 @@ class TiedEmbeddingsGradientTest {
         });
     }
 
-    static MultiDataSet doubles(MultiDataSet b) {
-        return new org.nd4j.linalg.dataset.MultiDataSet(doubles(b.getFeatures()), doubles(b.getLabels()),
-                doubles(b.getFeaturesMaskArrays()), doubles(b.getLabelsMaskArrays()));
-    }
-
-    private static INDArray[] doubles(INDArray[] a) {
-        if (a == null) {
-            return null;
-        }
-        INDArray[] out = new INDArray[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i] == null ? null : a[i].castTo(DataType.DOUBLE);
-        }
-        return out;
-    }
 
     static void load(ComputationGraph g, MultiDataSet b) {
         g.setInputs(b.getFeatures());

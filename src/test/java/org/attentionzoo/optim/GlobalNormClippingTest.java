@@ -58,20 +58,7 @@ class GlobalNormClippingTest {
 
     /** A batch of 8 reversed sequences of 2..5 symbols (padded, masked), as the trainer feeds it, in double. */
     private static MultiDataSet batch(TranslationModel model) {
-        MultiDataSet b = TrainingData.batches(model, PAIRS, 8, 20, 3).next();
-        return new org.nd4j.linalg.dataset.MultiDataSet(doubles(b.getFeatures()), doubles(b.getLabels()),
-                doubles(b.getFeaturesMaskArrays()), doubles(b.getLabelsMaskArrays()));
-    }
-
-    private static INDArray[] doubles(INDArray[] a) {
-        if (a == null) {
-            return null;
-        }
-        INDArray[] out = new INDArray[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i] == null ? null : a[i].castTo(DataType.DOUBLE);
-        }
-        return out;
+        return org.attentionzoo.TinyModels.doubles(TrainingData.batches(model, PAIRS, 8, 20, 3).next());
     }
 
     /**
