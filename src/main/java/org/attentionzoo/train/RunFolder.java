@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * either the previous checkpoint or the new one, never a torn file. A lock on {@code .lock} keeps two
  * runs out of one folder; the operating system drops it when the process dies, even by {@code kill -9}.
  */
-final class RunFolder implements Closeable {
+public final class RunFolder implements Closeable {
 
     /** The name of a kept checkpoint, {@code ckpt-STEP.zip}. */
     private static final Pattern CHECKPOINT = Pattern.compile("ckpt-(\\d{1,18})\\.zip");
@@ -208,7 +208,7 @@ final class RunFolder implements Closeable {
      * What makes {@code saved} another model than {@code model} (card, tokenizers, vocabularies), or null when
      * they agree.
      */
-    static String difference(TranslationModel saved, TranslationModel model) {
+    public static String difference(TranslationModel saved, TranslationModel model) {
         if (!saved.card().equals(model.card())) {
             return "card \"" + saved.card().name() + "\" there, \"" + model.card().name() + "\" here"
                     + (saved.card().name().equals(model.card().name()) ? ", with other settings" : "");
@@ -236,7 +236,11 @@ final class RunFolder implements Closeable {
     }
 
     /** Copies parameters, optimiser state and the iteration count (Adam's bias correction) of {@code from}. */
-    private static void adopt(ComputationGraph to, ComputationGraph from) {
+    /**
+     * Puts a saved graph's parameters, optimiser state (when it has one) and iteration and epoch counts into
+     * {@code to}, the graph of the same model being trained.
+     */
+    public static void adopt(ComputationGraph to, ComputationGraph from) {
         to.setParams(from.params());
         if (from.getUpdater(false) != null && from.getUpdater().getStateViewArray() != null) {
             to.getUpdater().getStateViewArray().assign(from.getUpdater().getStateViewArray());

@@ -9,6 +9,7 @@ import org.attentionzoo.data.TeacherForcingIterator;
 import org.attentionzoo.io.ModelArchive;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.optim.GlobalNormClipping;
+import org.attentionzoo.train.RunFolder;
 import org.attentionzoo.train.TrainingData;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -286,15 +287,11 @@ public final class SparkTrainer {
         if (!state.containsKey("spark.round")) {
             throw new IOException(last + ": not a checkpoint of a Spark training run; use a new folder for --out");
         }
-        if (!saved.card().equals(model.card()) || !saved.sourceVocab().tokens().equals(model.sourceVocab().tokens())
-                || !saved.targetVocab().tokens().equals(model.targetVocab().tokens())) {
-            throw new IOException(out + ": --out holds a run of another model (card or vocabularies differ); use a new folder");
+        String difference = RunFolder.difference(saved, model);
+        if (difference != null) {
+            throw new IOException(out + ": --out holds a run of another model (" + difference + "); use a new folder");
         }
-        ComputationGraph to = model.graph();
-        ComputationGraph from = saved.graph();
-        to.setParams(from.params());
-        to.getUpdater().getStateViewArray().assign(from.getUpdater().getStateViewArray());
-        to.getConfiguration().setIterationCount(from.getConfiguration().getIterationCount());
+        RunFolder.adopt(model.graph(), saved.graph());
         return state;
     }
 
