@@ -51,7 +51,10 @@ public final class Shards {
      * batches as models, each model's thread takes whole batches, one after another, while the other threads do
      * the same ({@link Threads#parallel}); with fewer, each batch is sharded ({@link #decode}). Whole batches
      * keep the matrix products at the batch's size and need no meeting point per batch: two shards of one batch
-     * on two cores slow each other down, so whole batches side by side decode more sentences per second.
+     * on two cores slow each other down, so whole batches side by side decode more sentences per second. The
+     * threads take the batches last first: callers order them shortest first ({@code Translator}), so the
+     * longest start at once and short ones fill the end, where a long batch last would run alone on one core
+     * (and each thread's step memory reaches its largest size on its first batch instead of growing batch by batch).
      *
      * @param models one step model per thread, none used by another thread while this runs
      * @param decode decodes batch b (or a shard of it) with a model; one result per source
@@ -69,7 +72,8 @@ public final class Shards {
         }
         AtomicInteger next = new AtomicInteger();
         Threads.parallel(k, s -> {
-            for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+            for (int taken = next.getAndIncrement(); taken < batches.size(); taken = next.getAndIncrement()) {
+                int b = batches.size() - 1 - taken;
                 results.set(b, decode.decode(models.get(s), b, batches.get(b)));
             }
         });

@@ -106,21 +106,21 @@ public final class AttentionDecoderSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        RowState sources = encoded.selectShared(sentences);
+        RowState sources = encoded.selectShared(sentences, SourceAttention.READ_IN_PLACE);
         INDArray y = Nd4j.concat(1, embedding.lookup(tokens), sources.get(GraphNames.CONTEXT)); // y_{t−1} [rows, e + h]
         LstmCell.State previous = new LstmCell.State(state.get(H), state.get(M));
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray out;
         SourceAttention.Attended attended;
         if (style == AttentionDecoder.Style.BAHDANAU) {
-            attended = attention.attend(previous.h(), sources);
+            attended = attention.attend(previous.h(), encoded, sources, sentences);
             INDArray c = attended.context();                                             // c_i, query s_{i−1}
             LstmCell.State s = cell.step(previous, y, c);                                // s_i, m_i
             out = SimdMath.tanhInPlace(DirectMatmul.mmul(Nd4j.concat(1, s.h(), c, y), wo));          // t_i
             next.put(H, s.h()).put(M, s.c());
         } else {
             LstmCell.State s = cell.step(previous, y, state.get(FEED));                  // h_t, m_t
-            attended = attention.attend(s.h(), sources);
+            attended = attention.attend(s.h(), encoded, sources, sentences);
             INDArray c = attended.context();                                             // c_t, query h_t
             out = SimdMath.tanhInPlace(DirectMatmul.mmul(Nd4j.concat(1, c, s.h()), wo));             // h̃_t
             next.put(H, s.h()).put(M, s.c()).put(FEED, out);

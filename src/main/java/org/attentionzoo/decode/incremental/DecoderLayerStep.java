@@ -65,20 +65,23 @@ final class DecoderLayerStep {
      * The layer at one position.
      *
      * @param x          the layer's input at the new position, [n, d_model]
-     * @param cache      self-attention keys and values of the earlier positions [n, h, t, d_k], or null at t = 0
-     * @param encoder    the cross-attention's keys and values of each row's source [n, h, tSrc, d_k]
-     * @param sourceMask [n, tSrc], 1 for real source tokens
+     * @param cache      self-attention keys and values of the earlier positions [N, h, t, d_k] (of the parents), or
+     *                   null at t = 0
+     * @param cacheRows  each row's row of {@code cache}
+     * @param encoder    the cross-attention's keys and values of the sentences [mb, h, tSrc, d_k]
+     * @param sourceMask [mb, tSrc], 1 for real source tokens
+     * @param sentences  each row's sentence, in 0 … mb − 1
      * @return the layer's output at the new position and the cache extended by it
      */
-    Result step(INDArray x, KeyValues cache, KeyValues encoder, INDArray sourceMask) {
+    Result step(INDArray x, KeyValues cache, int[] cacheRows, KeyValues encoder, INDArray sourceMask, int[] sentences) {
         long n = x.size(0);
         KeyValues[] extended = new KeyValues[1];
         INDArray z1 = residual(x, "ln1", in -> {
             KeyValues here = self.keyValues(in.reshape('c', n, 1, in.size(1)));
-            extended[0] = cache == null ? here : cache.append(here);
+            extended[0] = cache == null ? here : cache.appendRows(cacheRows, here);
             return self.attend(in, extended[0], null);
         });
-        INDArray z2 = residual(z1, "ln2", in -> cross.attend(in, encoder, sourceMask));
+        INDArray z2 = residual(z1, "ln2", in -> cross.attendSentences(in, encoder, sourceMask, sentences));
         INDArray y = residual(z2, "ln3", in -> StepMath.feedForward(in, params.get(EncoderLayer.W1),
                 params.get(EncoderLayer.B1), params.get(EncoderLayer.W2), params.get(EncoderLayer.B2), activation));
         if (finalLayerNorm) {

@@ -44,4 +44,14 @@ public interface IncrementalDecoder {
      * @return log p(y | prefix + token, source) per row, and the state after {@code tokens}
      */
     StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens);
+
+    /**
+     * {@link #step} from rows {@code parentRows} of {@code parents} (a beam's surviving hypotheses taking their
+     * parents' states): {@code step(encoded, sentences, parents.select(parentRows), tokens)}, which a decoder
+     * may compute without that copy of the parents' rows (the Transformer gathers its cache and appends the new
+     * position in one pass).
+     */
+    default StepOutput step(RowState encoded, int[] sentences, RowState parents, int[] parentRows, int[] tokens) {
+        return step(encoded, sentences, parents.select(parentRows), tokens);
+    }
 }

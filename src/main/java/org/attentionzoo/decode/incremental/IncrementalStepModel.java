@@ -238,22 +238,33 @@ public final class IncrementalStepModel implements StepModel {
             }
             if (!fromStart.isEmpty()) {
                 int[] sentences = sentencesOf(keys, fromStart);
-                step(keys, fromStart, decoder.initialState(encoded, sentences), next, reader);
+                RowState initial = decoder.initialState(encoded, sentences);
+                step(keys, fromStart, initial, identity(sentences.length), next, reader);
             }
             for (Map.Entry<RowState, List<Integer>> g : groups.entrySet()) {
                 int[] rows = parentRows.get(g.getKey()).stream().mapToInt(Integer::intValue).toArray();
-                step(keys, g.getValue(), g.getKey().select(rows), next, reader);
+                step(keys, g.getValue(), g.getKey(), rows, next, reader);
             }
         }
 
-        private void step(Key[] keys, List<Integer> members, RowState state, Map<Key, Slot> next, Reader reader) {
+        private static int[] identity(int n) {
+            int[] rows = new int[n];
+            for (int i = 0; i < n; i++) {
+                rows[i] = i;
+            }
+            return rows;
+        }
+
+        /** One decoder step of {@code members} from rows {@code rows} of {@code parents}. */
+        private void step(Key[] keys, List<Integer> members, RowState parents, int[] rows, Map<Key, Slot> next,
+                          Reader reader) {
             int[] sentences = sentencesOf(keys, members);
             int[] tokens = new int[members.size()];
             for (int j = 0; j < tokens.length; j++) {
                 int[] p = keys[members.get(j)].prefix;
                 tokens[j] = p[p.length - 1];
             }
-            StepOutput result = decoder.step(encoded, sentences, state, tokens);
+            StepOutput result = decoder.step(encoded, sentences, parents, rows, tokens);
             if (reader != null) {
                 reader.read(result, members);
             }

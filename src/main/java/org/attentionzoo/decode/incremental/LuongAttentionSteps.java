@@ -99,12 +99,12 @@ public final class LuongAttentionSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        RowState sources = encoded.selectShared(sentences);
+        RowState sources = encoded.selectShared(sentences, SourceAttention.READ_IN_PLACE);
         RowState.Builder next = RowState.builder(tokens.length);
         INDArray h = Seq2SeqSteps.decoderStep(layers, tokens, sources, state, next);   // h_t [rows, H]
         INDArray position = state.get(POSITION);                                                 // t [rows, 1]
         next.put(POSITION, position.add(1.0));
-        SourceAttention.Attended attended = attention.attend(h, sources, position);
+        SourceAttention.Attended attended = attention.attend(h, encoded, sources, sentences, position);
         INDArray c = attended.context();                                                         // c_t [rows, dEnc]
         INDArray attentional = SimdMath.tanhInPlace(DirectMatmul.mmulAdd(h, wcState, DirectMatmul.mmul(c, wcContext))); // h̃_t [rows, dOut]
         return StepOutput.ofLogits(output.logits(attentional), next.build()).withAttention(attended.weights());

@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Dot-product attention (or any score's one-query step, {@link AttentionScore.QueryStep}) of one query per row over
@@ -58,8 +59,36 @@ final class OneQueryAttention {
      */
     static INDArray context(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
                             int rowsPerMaskRow, double scale, INDArray weights) {
-        return attend(queries, keys, values, queriesPerBlock, mask, rowsPerMaskRow, weights,
+        int blocks = (int) queries.size(0) / queriesPerBlock;
+        if (queries.size(0) % queriesPerBlock != 0) {
+            throw new IllegalArgumentException(queries.size(0) + " queries are not blocks of " + queriesPerBlock);
+        }
+        return attend(queries, keys, values, blocks, r -> r / queriesPerBlock, mask, r -> r / rowsPerMaskRow, weights,
                 AttentionScore.RowScore.scaledDot((int) queries.size(1), scale));
+    }
+
+    /**
+     * Multi-head attention of one query per (row, head) over the keys and values of the row's sentence, read in
+     * place: no per-row copy of the sentence's memory is made (a beam's hypotheses share their sentence's), so a
+     * decoding step costs no gather of the encoder output however its rows change from step to step.
+     *
+     * @param queries   q [n·h, d], row (i, j) = head j of row i
+     * @param keys      the sentences' keys [mb, h, tK, d]
+     * @param values    the sentences' values [mb, h, tK, dV]
+     * @param sentences row i's sentence, in 0 … mb − 1
+     * @param heads     h
+     * @param mask      the sentences' key mask [mb, tK] (1 visible, 0 masked), or null when all are visible
+     * @param scale     the factor on q · k
+     * @return the contexts [n·h, dV]
+     */
+    static INDArray contextOfSentences(INDArray queries, INDArray keys, INDArray values, int[] sentences, int heads,
+                                       INDArray mask, double scale) {
+        if (queries.size(0) != (long) sentences.length * heads) {
+            throw new IllegalArgumentException(queries.size(0) + " query rows for " + sentences.length + " rows of "
+                    + heads + " heads");
+        }
+        return attend(queries, keys, values, (int) keys.size(0) * heads, r -> sentences[r / heads] * heads + r % heads,
+                mask, r -> sentences[r / heads], null, AttentionScore.RowScore.scaledDot((int) queries.size(1), scale));
     }
 
     /**
@@ -77,18 +106,38 @@ final class OneQueryAttention {
      */
     static INDArray context(INDArray preparedQueries, INDArray keys, INDArray values, INDArray mask, INDArray weights,
                             AttentionScore.RowScore score) {
-        return attend(preparedQueries, keys, values, 1, mask, 1, weights, score);
+        return attend(preparedQueries, keys, values, (int) preparedQueries.size(0), r -> r, mask, r -> r, weights, score);
     }
 
-    /** The shared loop of both {@code context} methods: scores, masked softmax, weighted values. */
-    private static INDArray attend(INDArray queries, INDArray keys, INDArray values, int queriesPerBlock, INDArray mask,
-                                   int rowsPerMaskRow, INDArray weights, AttentionScore.RowScore score) {
+    /**
+     * {@link #context(INDArray, INDArray, INDArray, INDArray, INDArray, AttentionScore.RowScore)} with each row
+     * reading its sentence's keys and values in place (no per-row copy of them).
+     *
+     * @param keys      the sentences' prepared keys [mb, tK, dP]
+     * @param values    the sentences' h̄ [mb, tK, dV]
+     * @param sentences row r's sentence, in 0 … mb − 1
+     * @param mask      per row [rows, tK] (1 visible, 0 masked), or null when all are visible
+     */
+    static INDArray contextOfSentences(INDArray preparedQueries, INDArray keys, INDArray values, int[] sentences,
+                                       INDArray mask, INDArray weights, AttentionScore.RowScore score) {
+        if (preparedQueries.size(0) != sentences.length) {
+            throw new IllegalArgumentException(preparedQueries.size(0) + " queries for " + sentences.length + " rows");
+        }
+        return attend(preparedQueries, keys, values, (int) keys.size(0), r -> sentences[r], mask, r -> r, weights, score);
+    }
+
+    /**
+     * The shared loop of every {@code context} method: scores, masked softmax, weighted values. Query row r reads
+     * block {@code blockOf(r)} of the {@code blocks} blocks of keys and values, and mask row {@code maskRowOf(r)}.
+     */
+    private static INDArray attend(INDArray queries, INDArray keys, INDArray values, int blocks, IntUnaryOperator blockOf,
+                                   INDArray mask, IntUnaryOperator maskRowOf, INDArray weights,
+                                   AttentionScore.RowScore score) {
         int rows = (int) queries.size(0);
         int d = (int) queries.size(1);
-        int blocks = rows / queriesPerBlock;
         int t = (int) (keys.length() / ((long) blocks * d));
         int dv = (int) (values.length() / ((long) blocks * t));
-        if (rows % queriesPerBlock != 0 || (long) blocks * t * d != keys.length() || (long) blocks * t * dv != values.length()) {
+        if ((long) blocks * t * d != keys.length() || (long) blocks * t * dv != values.length()) {
             throw new IllegalArgumentException(rows + " queries of " + d + " do not match " + keys.length() + " key and "
                     + values.length() + " value entries");
         }
@@ -114,7 +163,10 @@ final class OneQueryAttention {
         double[] e = new double[t];
         double[] c = new double[dv];
         for (int r = 0; r < rows; r++) {
-            int block = r / queriesPerBlock;
+            int block = blockOf.applyAsInt(r);
+            if (block < 0 || block >= blocks) {
+                throw new IllegalArgumentException("query row " + r + " reads block " + block + " of " + blocks);
+            }
             if (block != loaded) {
                 ks.get(block * t * d, k, 0, t * d);
                 vs.get(block * t * dv, v, 0, t * dv);
@@ -122,7 +174,7 @@ final class OneQueryAttention {
             }
             qs.get(r * d, q, 0, d);
             if (visible != null) {
-                visible.get((r / rowsPerMaskRow) * t, m, 0, t);
+                visible.get(maskRowOf.applyAsInt(r) * t, m, 0, t);
             }
             double max = Double.NEGATIVE_INFINITY;
             for (int s = 0; s < t; s++) {

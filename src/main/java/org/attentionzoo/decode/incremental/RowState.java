@@ -1,5 +1,6 @@
 package org.attentionzoo.decode.incremental;
 
+import org.attentionzoo.util.DirectBuffers;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,10 +22,15 @@ public final class RowState {
     private final Map<String, INDArray> tensors;
     private int[] lastIndices;
     private RowState lastSelected;
+    private java.util.Set<String> lastInPlace;
 
-    private RowState(int rows, Map<String, INDArray> tensors) {
+    /** The names of tensors made for this state outside any workspace, of no other state ({@link Builder#putFresh}). */
+    private final java.util.Set<String> fresh;
+
+    private RowState(int rows, Map<String, INDArray> tensors, java.util.Set<String> fresh) {
         this.rows = rows;
         this.tensors = Collections.unmodifiableMap(tensors);
+        this.fresh = fresh;
     }
 
     /** A builder for a state of {@code rows} rows. */
@@ -59,11 +65,20 @@ public final class RowState {
         return b.build();
     }
 
+    /** {@link #select} of the named tensors only (each must be present). */
+    public RowState select(int[] indices, String... names) {
+        Builder b = new Builder(indices.length);
+        for (String name : names) {
+            b.put(name, isIdentity(indices) ? get(name) : selectRows(get(name), indices));
+        }
+        return b.build();
+    }
+
     /** Rows {@code indices} of one tensor whose first dimension indexes rows; a new c-order array. */
     public static INDArray selectRows(INDArray t, int[] indices) {
         long[] shape = t.shape();
         long rest = t.length() / shape[0];
-        INDArray flat = t.dup('c').reshape('c', shape[0], rest);
+        INDArray flat = (DirectBuffers.denseRowMajor(t) ? t : t.dup('c')).reshape('c', shape[0], rest);
         INDArray picked = Nd4j.pullRows(flat, 1, indices, 'c');
         shape = shape.clone();
         shape[0] = indices.length;
@@ -75,12 +90,28 @@ public final class RowState {
      * the encoder output that a beam's hypotheses read at every step). The selected tensors live outside
      * any workspace and are shared between the calls, so they must not be modified.
      */
-    public synchronized RowState selectShared(int[] indices) {
-        if (lastSelected == null || !Arrays.equals(indices, lastIndices)) {
+    public RowState selectShared(int[] indices) {
+        return selectShared(indices, java.util.Set.of());
+    }
+
+    /**
+     * {@link #selectShared(int[])} of every tensor but those named in {@code inPlace}, which the caller reads through
+     * each row's index instead (an encoder output that a step reads in place need not be copied per row).
+     * Remembered for one set of names.
+     */
+    public synchronized RowState selectShared(int[] indices, java.util.Set<String> inPlace) {
+        if (lastSelected == null || !Arrays.equals(indices, lastIndices) || !inPlace.equals(lastInPlace)) {
+            Builder b = new Builder(indices.length);
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                lastSelected = select(indices);
+                tensors.forEach((name, t) -> {
+                    if (!inPlace.contains(name)) {
+                        b.put(name, isIdentity(indices) ? t : selectRows(t, indices));
+                    }
+                });
             }
+            lastSelected = b.build();
             lastIndices = indices.clone();
+            lastInPlace = inPlace;
         }
         return lastSelected;
     }
@@ -93,7 +124,10 @@ public final class RowState {
         return detach(copy -> { });
     }
 
-    /** {@link #detach}, handing each copy it makes (a new array, of no other state) to {@code copies}. */
+    /**
+     * {@link #detach}, handing each copy it makes (a new array, of no other state) to {@code copies}, and each
+     * tensor put {@linkplain Builder#putFresh fresh}, which needs no copy.
+     */
     RowState detach(java.util.function.Consumer<INDArray> copies) {
         Builder b = new Builder(rows);
         tensors.forEach((name, t) -> {
@@ -102,6 +136,9 @@ public final class RowState {
                 copies.accept(copy);
                 b.put(name, copy);
             } else {
+                if (fresh.contains(name)) {
+                    copies.accept(t);
+                }
                 b.put(name, t);
             }
         });
@@ -136,6 +173,7 @@ public final class RowState {
     public static final class Builder {
         private final int rows;
         private final Map<String, INDArray> tensors = new LinkedHashMap<>();
+        private final java.util.Set<String> fresh = new java.util.HashSet<>();
 
         private Builder(int rows) {
             this.rows = rows;
@@ -149,11 +187,28 @@ public final class RowState {
                         + java.util.Arrays.toString(tensor.shape()) + ", expected " + rows + " rows first");
             }
             tensors.put(name, tensor);
+            fresh.remove(name);
+            return this;
+        }
+
+        /**
+         * {@link #put} a tensor made for this state alone outside any workspace: {@link #detach} keeps it without a
+         * copy and reports it as its own, so that its owner (a decoding session) closes it when no state reads it.
+         *
+         * @throws IllegalArgumentException if the tensor lives in a workspace
+         */
+        Builder putFresh(String name, INDArray tensor) {
+            if (tensor.isAttached()) {
+                throw new IllegalArgumentException("state tensor \"" + name + "\" lives in a workspace; putFresh takes"
+                        + " tensors made outside any");
+            }
+            put(name, tensor);
+            fresh.add(name);
             return this;
         }
 
         public RowState build() {
-            return new RowState(rows, new LinkedHashMap<>(tensors));
+            return new RowState(rows, new LinkedHashMap<>(tensors), java.util.Set.copyOf(fresh));
         }
     }
 }

@@ -78,49 +78,55 @@ final class SourceAttention {
     }
 
     /**
-     * @param query   one query per row, [rows, dQ]
-     * @param sources the rows' sentences of the encoded state (keys, prepared keys and mask, one row per query)
-     * @return the context vectors c [rows, dEnc]
+     * The tensors a step reads in place, through each row's sentence, rather than as rows of its own:
+     * {@link RowState#selectShared(int[], java.util.Set)} leaves them out.
      */
-    INDArray context(INDArray query, RowState sources) {
-        return attend(query, sources).context();
-    }
+    static final java.util.Set<String> READ_IN_PLACE = java.util.Set.of(KEYS, PREPARED_KEYS);
 
     /** A step's context vectors c [rows, dEnc] and the weights a [rows, tSrc] that made them. */
     record Attended(INDArray context, INDArray weights) {
     }
 
     /**
-     * {@link #context} and its weights a (0 at padding), the alignment of this step.
+     * The context vectors c [rows, dEnc] of one step and its weights a (0 at padding), the alignment of this
+     * step.
      *
-     * @param query   one query per row, [rows, dQ]
-     * @param sources the rows' sentences of the encoded state
+     * @param query     one query per row, [rows, dQ]
+     * @param encoded   the encoded sentences (keys and prepared keys [mb, tSrc, ·], read in place)
+     * @param sources   the rows' sentences of the encoded state as rows ({@link #SOURCE_MASK} at least)
+     * @param sentences each row's sentence
      */
-    Attended attend(INDArray query, RowState sources) {
-        return attend(query, sources, null);
+    Attended attend(INDArray query, RowState encoded, RowState sources, int[] sentences) {
+        return attend(query, encoded, sources, sentences, null);
     }
 
     /**
-     * {@link #attend(INDArray, RowState)} at given target positions: the alignment's decoding step
+     * {@link #attend(INDArray, RowState, RowState, int[])} at given target positions: the alignment's decoding step
      * ({@link Alignment#step}) says which source positions the softmax runs over (all real ones for global, a
      * window for local) and the factor on its weights (local-p's Gaussian); then c = Σ_s a_s h̄_s.
      *
      * @param positions t per row [rows, 1], the number of target tokens before this step; null for global attention
      */
-    Attended attend(INDArray query, RowState sources, INDArray positions) {
+    Attended attend(INDArray query, RowState encoded, RowState sources, int[] sentences, INDArray positions) {
         long rows = query.size(0);
-        INDArray keys = sources.get(KEYS);
+        INDArray keys = encoded.get(KEYS);                                            // [mb, tSrc, dEnc]
+        INDArray prepared = encoded.get(PREPARED_KEYS);
         Alignment.Step span = alignment.step(query, positions, sources.get(SOURCE_MASK), params);
-        boolean fast = OneQueryAttention.applies(query, sources.get(PREPARED_KEYS), keys, span.keep());
+        boolean fast = OneQueryAttention.applies(query, prepared, keys, span.keep());
         AttentionScore.QueryStep queryStep = fast ? scorer.queryStep(params) : null;   // per step: parameters may have moved
         INDArray a;
         INDArray c;
         if (queryStep != null) {
             a = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, keys.size(1)}, 'c');
-            c = OneQueryAttention.context(queryStep.prepareQueries(query), sources.get(PREPARED_KEYS), keys,
+            c = OneQueryAttention.contextOfSentences(queryStep.prepareQueries(query), prepared, keys, sentences,
                     span.keep(), a, queryStep.rowScore());
+            if (span.factor() != null) {
+                keys = RowState.selectRows(keys, sentences);
+            }
         } else {
-            INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), sources.get(PREPARED_KEYS), params); // [rows, 1, tSrc]
+            keys = RowState.selectRows(keys, sentences);                             // [rows, tSrc, dEnc]
+            INDArray e = scorer.scores(query.reshape('c', rows, 1, query.size(1)), RowState.selectRows(prepared, sentences),
+                    params);                                                          // [rows, 1, tSrc]
             a = MaskedSoftmax.apply(e, span.keep()).reshape('c', rows, keys.size(1));                                // [rows, tSrc]
             c = span.factor() == null ? weighted(a, keys) : null;
         }

@@ -89,6 +89,29 @@ final class StepAttention {
     }
 
     /**
+     * {@link #attend} with each row attending over its sentence's memory, read in place: the keys and values of
+     * every sentence are shared by its rows (a beam's hypotheses), never copied per row.
+     *
+     * @param query     [n, d_model]
+     * @param memory    the sentences' keys and values [mb, h, tK, d_k]
+     * @param keyMask   the sentences' mask [mb, tK], or null when every key is visible
+     * @param sentences row i's sentence, in 0 … mb − 1
+     * @return [n, d_model]
+     */
+    INDArray attendSentences(INDArray query, KeyValues memory, INDArray keyMask, int[] sentences) {
+        long n = query.size(0);
+        INDArray projected = StepMath.linear(query, wQ, bQ);                            // [n, h·d_k]
+        INDArray perHead = projected.reshape('c', n * heads, dK);                     // row (i, j): q_ij
+        if (!OneQueryAttention.applies(perHead, memory.keys(), memory.values(), keyMask)) {    // doubles: gathered rows
+            return attend(query, new KeyValues(RowState.selectRows(memory.keys(), sentences),
+                    RowState.selectRows(memory.values(), sentences)), keyMask == null ? null : RowState.selectRows(keyMask, sentences));
+        }
+        INDArray concat = OneQueryAttention.contextOfSentences(perHead, memory.keys(), memory.values(), sentences,
+                (int) heads, keyMask, 1.0 / Math.sqrt(dK)).reshape('c', n, heads * dK);  // Concat(head_1, …, head_h)
+        return StepMath.linear(concat, wO, bO);
+    }
+
+    /**
      * Self-attention of every position of each sequence over that sequence (the encoder's: no causal mask),
      * for float arrays.
      *

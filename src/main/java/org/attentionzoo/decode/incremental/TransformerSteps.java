@@ -8,12 +8,10 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -56,8 +54,6 @@ public final class TransformerSteps implements IncrementalDecoder {
     private final TargetEmbedding embedding;
     private final List<DecoderLayerStep> layers = new ArrayList<>();
     private final SoftmaxOutput output;
-    /** The rows of the last {@code encoded} gathered for the last {@code sentences}: a step's usual repeat. */
-    private Gathered lastGathered;
 
     /** Whether this class decodes models of that card: the Transformer family. */
     public static boolean supports(ModelCard card) {
@@ -159,26 +155,47 @@ public final class TransformerSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        int n = tokens.length;
-        if (n == 0 || sentences.length != n || state.rows() != n) {
-            throw new IllegalArgumentException("a step needs one token, one sentence and one state row per row; got "
-                    + n + " tokens, " + sentences.length + " sentences, " + state.rows() + " state rows");
+        int[] rows = new int[state.rows()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
         }
-        int t = position(state);
-        Gathered source = gather(encoded, sentences);
+        return step(encoded, sentences, state, rows, tokens);
+    }
+
+    /** The step from the parents' rows: each layer's cache gathered and extended in one pass ({@link KeyValues#appendRows}). */
+    @Override
+    public StepOutput step(RowState encoded, int[] sentences, RowState parents, int[] parentRows, int[] tokens) {
+        int n = tokens.length;
+        if (n == 0 || sentences.length != n || parentRows.length != n) {
+            throw new IllegalArgumentException("a step needs one token, one sentence and one state row per row; got "
+                    + n + " tokens, " + sentences.length + " sentences, " + parentRows.length + " state rows");
+        }
+        RowState state = parents.select(parentRows, POSITION);
+        int t = position(state, parents);
+        for (int s : sentences) {
+            if (s < 0 || s >= encoded.rows()) {
+                throw new IllegalArgumentException("sentence " + s + " of " + encoded.rows());
+            }
+        }
         INDArray h = embedding.embed(tokens, t);
         RowState.Builder next = RowState.builder(n).put(POSITION, state.get(POSITION).add(1));
         for (int l = 0; l < layers.size(); l++) {
-            KeyValues cache = t == 0 ? null : new KeyValues(state.get(selfKeys(l)), state.get(selfValues(l)));
-            DecoderLayerStep.Result r = layers.get(l).step(h, cache, source.cross[l], source.mask);
+            KeyValues cache = t == 0 ? null : new KeyValues(parents.get(selfKeys(l)), parents.get(selfValues(l)));
+            KeyValues cross = new KeyValues(encoded.get(crossKeys(l)), encoded.get(crossValues(l)));
+            DecoderLayerStep.Result r = layers.get(l).step(h, cache, parentRows, cross, encoded.get(EncoderPass.SOURCE_MASK),
+                    sentences);
             h = r.output();
-            next.put(selfKeys(l), r.cache().keys()).put(selfValues(l), r.cache().values());
+            if (r.cache().isFresh()) {
+                next.putFresh(selfKeys(l), r.cache().keys()).putFresh(selfValues(l), r.cache().values());
+            } else {
+                next.put(selfKeys(l), r.cache().keys()).put(selfValues(l), r.cache().values());
+            }
         }
         return StepOutput.ofLogits(output.logits(h), next.build());
     }
 
-    /** The rows' common position t, checked against the cache length. */
-    private int position(RowState state) {
+    /** The rows' common position t (of {@code state}, the rows' positions), checked against the parents' cache length. */
+    private int position(RowState state, RowState parents) {
         INDArray p = state.get(POSITION);
         double first = p.minNumber().doubleValue();
         double last = p.maxNumber().doubleValue();
@@ -188,40 +205,11 @@ public final class TransformerSteps implements IncrementalDecoder {
                     + " prefix length separately");
         }
         int t = (int) first;
-        long cached = state.has(selfKeys(0)) ? state.get(selfKeys(0)).size(2) : 0;
+        long cached = parents.has(selfKeys(0)) ? parents.get(selfKeys(0)).size(2) : 0;
         if (cached != t) {
             throw new IllegalArgumentException("inconsistent state: position " + t + " but " + cached + " cached positions");
         }
         return t;
-    }
-
-    /** Rows {@code sentences} of the encoded tensors (repeating the last gather when it is asked again). */
-    private Gathered gather(RowState encoded, int[] sentences) {
-        Gathered g = lastGathered;
-        if (g != null && g.encoded == encoded && Arrays.equals(g.sentences, sentences)) {
-            return g;
-        }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {   // kept across steps
-            KeyValues[] cross = new KeyValues[layers.size()];
-            for (int l = 0; l < cross.length; l++) {
-                cross[l] = new KeyValues(rows(encoded.get(crossKeys(l)), sentences), rows(encoded.get(crossValues(l)), sentences));
-            }
-            g = new Gathered(encoded, sentences.clone(), cross, rows(encoded.get(EncoderPass.SOURCE_MASK), sentences));
-        }
-        lastGathered = g;
-        return g;
-    }
-
-    private static INDArray rows(INDArray t, int[] indices) {
-        boolean identity = t.size(0) == indices.length;
-        for (int i = 0; identity && i < indices.length; i++) {
-            identity = indices[i] == i;
-        }
-        return identity ? t : RowState.selectRows(t, indices);
-    }
-
-    /** What a step reads of its rows' sentences: per layer K_e, V_e [n, h, tSrc, d_k], and the source mask. */
-    private record Gathered(RowState encoded, int[] sentences, KeyValues[] cross, INDArray mask) {
     }
 
     static String selfKeys(int layer) {

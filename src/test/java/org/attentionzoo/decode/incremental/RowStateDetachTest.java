@@ -12,6 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,5 +47,20 @@ class RowStateDetachTest {
         assertTrue(copies.get(0).wasClosed());
         assertEquals(12, outside.length());
         assertFalse(outside.wasClosed());
+    }
+    @Test
+    void reportsFreshTensorsAsItsOwnWithoutCopyingThem() {
+        INDArray fresh = Nd4j.rand(DataType.FLOAT, 2, 3);
+        INDArray passed = Nd4j.rand(DataType.FLOAT, 2, 3);
+        List<INDArray> copies = new ArrayList<>();
+        RowState detached = RowState.builder(2).putFresh("cache", fresh).put("through", passed).build().detach(copies::add);
+        assertEquals(List.of(fresh), copies);
+        assertSame(fresh, detached.get("cache"));
+        assertSame(passed, detached.get("through"));
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(IncrementalStepModel.STEP_MEMORY,
+                "row-state-fresh-test")) {
+            INDArray inside = Nd4j.rand(DataType.FLOAT, 2, 3);
+            assertThrows(IllegalArgumentException.class, () -> RowState.builder(2).putFresh("cache", inside));
+        }
     }
 }
