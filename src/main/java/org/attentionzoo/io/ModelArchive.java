@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -171,6 +172,9 @@ public final class ModelArchive {
                 put(zip, PROVENANCE, JSON.writeValueAsString(model.provenance()));
                 ComputationGraph stored = TiedEmbeddings.withoutCopies(model.graph(), model.card().tieEmbeddings(),
                         withUpdater);
+                // graph.zip is a zip of its own whose parameters do not compress: deflate stores it as is
+                // (stored blocks), which costs nothing to write and next to nothing to read back
+                zip.setLevel(Deflater.NO_COMPRESSION);
                 zip.putNextEntry(new ZipEntry(GRAPH));
                 try {
                     // straight into the entry (DL4J shields the stream from its close): no in-memory copy of the
@@ -182,6 +186,7 @@ public final class ModelArchive {
                     }
                 }
                 zip.closeEntry();
+                zip.setLevel(Deflater.DEFAULT_COMPRESSION);
                 if (!trainingState.isEmpty()) {
                     put(zip, TRAINING_STATE, JSON.writeValueAsString(new LinkedHashMap<>(trainingState)));
                 }

@@ -64,6 +64,9 @@ public final class DirectBuffers {
      */
     public static INDArray gatherRows(INDArray matrix, int[] indices) {
         DataType type = matrix.dataType();
+        if (type == DataType.FLOAT && denseColumns(matrix)) {
+            return gatherColumnMajorRows(matrix, indices);
+        }
         if (!denseRows(matrix) || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
             return Nd4j.pullRows(matrix, 1, indices);
         }
@@ -84,6 +87,37 @@ public final class DirectBuffers {
             } else {
                 toDoubles.put(i * columns, fromDoubles, row * columns, columns);
             }
+        }
+        return out;
+    }
+
+    /** Whether a matrix is column-major and dense: element (i, j) at j·rows + i (a DL4J parameter view, say). */
+    static boolean denseColumns(INDArray matrix) {
+        return matrix.rank() == 2 && matrix.size(0) > 1 && matrix.size(1) > 1 && matrix.stride(0) == 1
+                && matrix.stride(1) == matrix.size(0);
+    }
+
+    /**
+     * {@link #gatherRows} of a dense column-major float matrix (an embedding table as DL4J holds it), read element by
+     * element: ND4J's {@code pullRows} builds the matrix's row descriptors on every call, which costs more than the
+     * copy for a few dozen rows of a table of thousands.
+     */
+    private static INDArray gatherColumnMajorRows(INDArray matrix, int[] indices) {
+        int rows = (int) matrix.size(0);
+        int columns = (int) matrix.size(1);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[]{indices.length, columns}, 'c');
+        FloatBuffer from = floats(matrix);
+        FloatBuffer to = floats(out);
+        float[] row = new float[columns];
+        for (int i = 0; i < indices.length; i++) {
+            int r = indices[i];
+            if (r < 0 || r >= rows) {
+                throw new IndexOutOfBoundsException("row " + r + " of a matrix of " + rows + " rows");
+            }
+            for (int j = 0, at = r; j < columns; j++, at += rows) {
+                row[j] = from.get(at);
+            }
+            to.put(i * columns, row, 0, columns);
         }
         return out;
     }

@@ -8,6 +8,7 @@ import org.attentionzoo.layers.KeptBiLSTM;
 import org.attentionzoo.models.GraphNames;
 import org.attentionzoo.models.ModelCard;
 import org.attentionzoo.models.RnnAttention;
+import org.attentionzoo.models.Transformer;
 import org.attentionzoo.models.TranslationModel;
 import org.attentionzoo.util.NativeMemory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -35,14 +36,26 @@ class BiLstmNativeMemoryTest {
 
     @Test
     void residentMemoryStaysFlatOverTrainingSteps() {
-        ReverseTask task = new ReverseTask(10, 4, 12);
-        List<SentencePair> pairs = task.generate(2000, 31);
         ModelCard card = RnnAttention.builder().encoder(ModelCard.Encoder.BILSTM).score("general")
                 .embeddingSize(32).hiddenSize(64).attentionSize(64).build();
-        TranslationModel model = TinyModels.untrained(card, task, pairs);
+        TranslationModel model = TinyModels.untrained(card, TASK, PAIRS);
+        assertInstanceOf(KeptBiLSTM.class, model.graph().getLayer(GraphNames.encoderLayer(0)));
+        assertFlat("BiLSTM attention model", model);
+    }
+
+    @Test
+    void transformerResidentMemoryStaysFlatOverTrainingSteps() {
+        ModelCard card = Transformer.builder().embeddingSize(32).hiddenSize(32).heads(2).ffSize(64).encoderLayers(1)
+                .decoderLayers(1).build();
+        assertFlat("Transformer", TinyModels.untrained(card, TASK, PAIRS));
+    }
+
+    private static final ReverseTask TASK = new ReverseTask(10, 4, 12);
+    private static final List<SentencePair> PAIRS = TASK.generate(2000, 31);
+
+    private static void assertFlat(String what, TranslationModel model) {
         ComputationGraph graph = model.graph();
-        assertInstanceOf(KeptBiLSTM.class, graph.getLayer(GraphNames.encoderLayer(0)));
-        TeacherForcingIterator batches = TrainingData.batches(model, pairs, 32, 30, 1);
+        TeacherForcingIterator batches = TrainingData.batches(model, PAIRS, 32, 30, 1);
 
         train(graph, batches, WARM_UP);
         long before = offHeap();
@@ -57,7 +70,7 @@ class BiLstmNativeMemoryTest {
             }
         }
         double perStep = (after - before) / (double) STEPS;
-        System.out.printf("BiLSTM attention model: resident memory off the heap %.1f MB after %d steps, then every %d"
+        System.out.printf(what + ": resident memory off the heap %.1f MB after %d steps, then every %d"
                 + " steps:%s MB (%.0f bytes/step)%n", before / 1e6, WARM_UP, STEPS / 6, seen, perStep);
         assertTrue(perStep < MAX_GROWTH_PER_STEP, "resident memory grew by " + (long) perStep + " bytes per step:"
                 + seen + " MB");

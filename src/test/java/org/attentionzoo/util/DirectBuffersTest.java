@@ -9,6 +9,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link DirectBuffers#gatherRows} picks the rows asked for, in every layout and type, and rejects bad indices. */
 class DirectBuffersTest {
@@ -49,6 +50,21 @@ class DirectBuffersTest {
     void gathersFromAViewOfRows() {
         INDArray view = matrix(DataType.FLOAT, 'c').get(NDArrayIndex.interval(1, 4), NDArrayIndex.all());   // rows 1, 2, 3
         assertArrayEquals(expected(3, 1), DirectBuffers.gatherRows(view, new int[]{2, 0}).toDoubleMatrix());
+    }
+
+    @Test
+    void gathersFromAColumnMajorViewAsDl4jHoldsParameters() {
+        INDArray whole = Nd4j.create(DataType.FLOAT, new long[]{5, 4}, 'f');
+        for (int i = 0; i < 5; i++) {
+            whole.putScalar(i, 0, -1);
+            for (int j = 0; j < 3; j++) {
+                whole.putScalar(i, j + 1, 10 * i + j);
+            }
+        }
+        INDArray view = whole.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 4));         // offset 5, strides (1, 5)
+        assertTrue(DirectBuffers.denseColumns(view));
+        assertArrayEquals(expected(3, 1, 3), DirectBuffers.gatherRows(view, new int[]{3, 1, 3}).toDoubleMatrix());
+        assertThrows(IndexOutOfBoundsException.class, () -> DirectBuffers.gatherRows(view, new int[]{5}));
     }
 
     @Test

@@ -79,7 +79,7 @@ public final class RowState {
         long[] shape = t.shape();
         long rest = t.length() / shape[0];
         INDArray flat = (DirectBuffers.denseRowMajor(t) ? t : t.dup('c')).reshape('c', shape[0], rest);
-        INDArray picked = Nd4j.pullRows(flat, 1, indices, 'c');
+        INDArray picked = DirectBuffers.gatherRows(flat, indices);
         shape = shape.clone();
         shape[0] = indices.length;
         return picked.reshape('c', shape);

@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,24 +81,8 @@ final class TargetEmbedding {
         return sinusoids.get(t);
     }
 
-    /**
-     * The sinusoid of position t as {@link PositionalEncoding} computes it: the inverse frequencies in
-     * double, cast to the model's type, times t, then sin (even features) or cos (odd features).
-     */
+    /** The sinusoid of position t, [1, d_model], as {@link PositionalEncoding#sinusoids} computes it. */
     private INDArray sinusoid(int t) {
-        int d = (int) dModel();
-        double[] inverseFrequency = new double[d];
-        for (int j = 0; j < d; j++) {
-            inverseFrequency[j] = 1.0 / Math.pow(10000.0, (double) (2 * (j / 2)) / d);
-        }
-        INDArray angle = Nd4j.createFromArray(inverseFrequency).castTo(type).reshape(1, d)
-                .muli(t);
-        INDArray sin = Transforms.sin(angle, true);
-        INDArray cos = Transforms.cos(angle, true);
-        INDArray pe = sin.dup();
-        for (int j = 1; j < d; j += 2) {
-            pe.putScalar(0, j, cos.getDouble(0, j));
-        }
-        return pe;
+        return PositionalEncoding.sinusoids(dModel(), t + 1, type).getColumn(t).reshape(1, dModel()).dup();
     }
 }

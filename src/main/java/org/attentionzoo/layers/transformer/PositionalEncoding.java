@@ -2,6 +2,10 @@ package org.attentionzoo.layers.transformer;
 
 import org.attentionzoo.layers.SequenceLayer;
 import org.attentionzoo.layers.GradientFix;
+import org.attentionzoo.layers.LayerRuntimes;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -17,9 +21,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonAutoDetect;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 
@@ -67,18 +73,48 @@ public class PositionalEncoding extends SequenceLayer {
     public long getMaxLength() { return maxLength; }
     public boolean isScaled() { return scale; }
 
-    /**
-     * The sinusoidal table PE [length, d_model] computed in plain Java (double), for tests and plots.
-     */
+    /** The sinusoidal table PE [length, d_model] as Java arrays ({@link #sinusoids} in double), for tests and plots. */
     public static double[][] sinusoidTable(int length, int dModel) {
-        double[][] pe = new double[length][dModel];
-        for (int pos = 0; pos < length; pos++) {
-            for (int j = 0; j < dModel; j++) {
-                double angle = pos / Math.pow(10000.0, (double) (2 * (j / 2)) / dModel);
-                pe[pos][j] = j % 2 == 0 ? Math.sin(angle) : Math.cos(angle);
-            }
+        return sinusoids(dModel, length, DataType.DOUBLE).transpose().toDoubleMatrix();
+    }
+
+    /**
+     * The sinusoidal table PE [d_model, length] in {@code type}, computed exactly as {@link #defineLayer} computes it:
+     * the inverse frequencies in double, cast to the type, times the position, then sin (even features) or cos (odd
+     * ones). The hand-written runtime ({@link PositionalEncodingPass}) and the decoding steps read it.
+     */
+    public static INDArray sinusoids(long dModel, int length, DataType type) {
+        double[] inverseFrequency = new double[(int) dModel];
+        double[] positions = new double[length];
+        for (int j = 0; j < dModel; j++) {
+            inverseFrequency[j] = 1.0 / Math.pow(10000.0, (double) (2 * (j / 2)) / dModel);
         }
-        return pe;
+        for (int pos = 0; pos < length; pos++) {
+            positions[pos] = pos;
+        }
+        INDArray angle = Nd4j.zeros(type, dModel, length)
+                .addiRowVector(Nd4j.createFromArray(positions).castTo(type).reshape(1, length))
+                .muliColumnVector(Nd4j.createFromArray(inverseFrequency).castTo(type).reshape(dModel, 1));
+        INDArray sin = Transforms.sin(angle, true);
+        INDArray cos = Transforms.cos(angle, true);
+        for (int j = 1; j < dModel; j += 2) {
+            sin.putRow(j, cos.getRow(j));
+        }
+        return sin;
+    }
+
+    /**
+     * The hand-written runtime ({@link PositionalEncodingPass}) for sinusoidal positions, DL4J's SameDiff runtime for
+     * learned ones (their table has a gradient).
+     */
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray paramsView, boolean initializeParams, DataType networkDataType) {
+        if (learned) {
+            return super.instantiate(conf, listeners, layerIndex, paramsView, initializeParams, networkDataType);
+        }
+        return LayerRuntimes.wire(new PositionalEncodingPass(conf, networkDataType), this, conf, null, layerIndex,
+                paramsView, initializeParams);
     }
 
     @Override
