@@ -92,9 +92,10 @@ public class DropoutSameDiffLayer extends SameDiffLayer {
 
     /**
      * Draws the dropout masks of a forward pass (a fresh random mask in training, 1 at inference) and keeps them
-     * for the backward pass after it.
+     * for the backward pass after it; the previous pass's masks are freed ({@link InvertedDropout#release}).
      */
     protected Map<String, INDArray> drawDropoutMasks(boolean training) {
+        InvertedDropout.release(dropoutMasks);
         dropoutMasks = ((DropoutMaskSource) config()).dropoutMasks(training, dataType, input);
         return dropoutMasks;
     }

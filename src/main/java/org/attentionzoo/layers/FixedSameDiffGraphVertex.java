@@ -106,9 +106,11 @@ public class FixedSameDiffGraphVertex extends SameDiffGraphVertex {
 
     /**
      * Draws the dropout masks of a forward pass (a fresh random mask in training, 1 at inference; none unless the
-     * configuration is a {@link DropoutMaskSource}) and keeps them for the backward pass after it.
+     * configuration is a {@link DropoutMaskSource}) and keeps them for the backward pass after it; the previous
+     * pass's masks are freed ({@link InvertedDropout#release}).
      */
     protected Map<String, INDArray> drawDropoutMasks(boolean training) {
+        InvertedDropout.release(dropoutMasks);
         dropoutMasks = config instanceof DropoutMaskSource source ? source.dropoutMasks(training, dataType, inputs)
                 : Map.of();
         return dropoutMasks;

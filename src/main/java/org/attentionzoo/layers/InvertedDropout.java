@@ -68,6 +68,20 @@ public final class InvertedDropout {
         }
     }
 
+    /**
+     * Frees the native memory of a pass's masks now, rather than when the collector finds them: a runtime calls it
+     * when it draws the next pass's masks, its backward pass done. A Transformer step draws megabytes of masks;
+     * left to the collector they piled up in the C allocator between collections and resident memory crept up
+     * over a run. Arrays that cannot be closed (views, workspace arrays) are left alone.
+     */
+    public static void release(java.util.Map<String, INDArray> masks) {
+        for (INDArray m : masks.values()) {
+            if (m != null && !m.wasClosed() && m.closeable()) {
+                m.close();
+            }
+        }
+    }
+
     /** In training {@link #mask}, otherwise {@link #identity} of the same rank. */
     public static INDArray maskOrIdentity(boolean training, double p, DataType dataType, long... shape) {
         return training ? mask(p, dataType, shape) : identity(dataType, shape.length);
