@@ -79,6 +79,29 @@ class ParallelAdamTest {
     }
 
     @Test
+    void floatChunksGiveTheElementwiseFormulaBitForBit() {
+        int n = 3 * 4096 + 17;                                             // whole chunks and a partial one
+        INDArray state = Nd4j.zeros(DataType.FLOAT, 1, 2L * n);
+        GradientUpdater<?> u = new ParallelAdam(0.01).instantiate(state, true);
+        Nd4j.getRandom().setSeed(9);
+        float[] m = new float[n];
+        float[] v = new float[n];
+        for (int iteration = 0; iteration < 3; iteration++) {
+            INDArray g = Nd4j.randn(DataType.FLOAT, 1, n);
+            float[] gs = g.toFloatVector();
+            u.applyUpdater(g, iteration, 0);
+            float alphaT = (float) (0.01 * Math.sqrt(1 - Math.pow(0.999, iteration + 1)) / (1 - Math.pow(0.9, iteration + 1)));
+            float[] update = g.toFloatVector();
+            for (int i = 0; i < n; i++) {
+                m[i] = 0.9f * m[i] + (1 - 0.9f) * gs[i];
+                v[i] = 0.999f * v[i] + (1 - 0.999f) * gs[i] * gs[i];
+                float expected = alphaT * m[i] / ((float) Math.sqrt(v[i]) + 1e-8f);
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(update[i]), "element " + i);
+            }
+        }
+    }
+
+    @Test
     void survivesJsonAndCloneAsItself() throws Exception {
         ParallelAdam adam = new ParallelAdam(Double.NaN, new NoamSchedule(2.0, 256, 1000), 0.9, 0.98, 1e-9);
         ObjectMapper json = new ObjectMapper();
