@@ -20,6 +20,12 @@ import java.util.Map;
  */
 final class StepAttention {
 
+    /**
+     * Up to this many sequences {@link #attendWithin} loops over the queries ({@link OneQueryAttention}), faster for a
+     * few short sequences; more go to batched matrix products.
+     */
+    static final int LOOPED_SENTENCES = 4;
+
     private final long heads;
     private final long dK;
     private final INDArray wQ;
@@ -121,6 +127,12 @@ final class StepAttention {
      */
     INDArray attendWithin(INDArray x, int n, int t, INDArray keyMask) {
         KeyValues memory = keyValues(x.reshape('c', n, t, x.size(1)));                  // [n, h, T, d_k]
+        if (n > LOOPED_SENTENCES) {                        // batched products: softmax(Q Kᵀ / √d_k) V per head
+            INDArray q = splitHeads(StepMath.linear(x, wQ, bQ), n, t);                  // [n, h, T, d_k]
+            INDArray heads4 = Nd4j.matmul(weights(q, memory.keys(), keyMask), memory.values());   // [n, h, T, d_k]
+            INDArray concat = heads4.permute(0, 2, 1, 3).dup('c').reshape('c', (long) n * t, heads * dK);
+            return StepMath.linear(concat, wO, bO);
+        }
         INDArray q = StepMath.linear(x, wQ, bQ).reshape('c', n, t, heads, dK).permute(0, 2, 1, 3).dup('c')
                 .reshape('c', n * heads * t, dK);                                       // row ((i, j), t)
         if (!OneQueryAttention.applies(q, memory.keys(), memory.values(), keyMask)) {

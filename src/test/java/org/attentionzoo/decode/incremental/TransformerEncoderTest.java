@@ -15,14 +15,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link TransformerEncoder} against the graph's own encoder pass ({@link EncoderPass}) on ragged batches of up
- * to {@link TransformerEncoder#MAX_SENTENCES} sentences, at every real position, for both norm positions, both
+ * {@link TransformerEncoder} against the graph's own encoder pass ({@link EncoderPass}) on ragged batches of one
+ * to {@link StepAttention#LOOPED_SENTENCES} sentences (attention looped over the queries) and of more (batched
+ * products), at every real position, for both norm positions, both
  * feed-forward activations and both position encodings, with and without attention biases; and decoding with
  * it against the graph.
  */
 class TransformerEncoderTest {
 
     private static final int[][] FEW = TransformerFixtures.sources(new int[]{5, 2, 7, 1}, 13);
+    private static final int[][] MANY = TransformerFixtures.sources(new int[]{3, 6, 1, 7, 2, 5, 4}, 13);
 
     private static double maxDifferenceAtRealPositions(ComputationGraph g, int layers, int[][] sources) {
         String top = "encoder_" + (layers - 1);
@@ -48,11 +50,16 @@ class TransformerEncoderTest {
                 double d = maxDifferenceAtRealPositions(g, 2, Arrays.copyOf(FEW, n));
                 assertTrue(d < 1e-5, Arrays.toString(v) + ", " + n + " sentences: max |difference| " + d);
             }
+            double d = maxDifferenceAtRealPositions(g, 2, MANY);
+            assertTrue(d < 1e-5, Arrays.toString(v) + ", " + MANY.length + " sentences (batched): max |difference| " + d);
         }
+        assertTrue(MANY.length > StepAttention.LOOPED_SENTENCES && FEW.length <= StepAttention.LOOPED_SENTENCES);
         ModelCard card = TransformerFixtures.card("post", "gelu", "sinusoidal", 1, 1, 0.0);
         ComputationGraph biased = TransformerFixtures.graphWithAttentionBiases(card, DataType.FLOAT, 0.2, 4);
-        double d = maxDifferenceAtRealPositions(biased, 1, FEW);
-        assertTrue(d < 1e-5, "attention biases: max |difference| " + d);
+        for (int[][] sources : new int[][][]{FEW, MANY}) {
+            double d = maxDifferenceAtRealPositions(biased, 1, sources);
+            assertTrue(d < 1e-5, "attention biases, " + sources.length + " sentences: max |difference| " + d);
+        }
     }
 
     @Test
