@@ -239,20 +239,13 @@ public final class IncrementalStepModel implements StepModel {
             if (!fromStart.isEmpty()) {
                 int[] sentences = sentencesOf(keys, fromStart);
                 RowState initial = decoder.initialState(encoded, sentences);
-                step(keys, fromStart, initial, identity(sentences.length), next, reader);
+                step(keys, fromStart, initial, java.util.stream.IntStream.range(0, sentences.length).toArray(), next,
+                        reader);
             }
             for (Map.Entry<RowState, List<Integer>> g : groups.entrySet()) {
                 int[] rows = parentRows.get(g.getKey()).stream().mapToInt(Integer::intValue).toArray();
                 step(keys, g.getValue(), g.getKey(), rows, next, reader);
             }
-        }
-
-        private static int[] identity(int n) {
-            int[] rows = new int[n];
-            for (int i = 0; i < n; i++) {
-                rows[i] = i;
-            }
-            return rows;
         }
 
         /** One decoder step of {@code members} from rows {@code rows} of {@code parents}. */

@@ -101,15 +101,10 @@ public final class RowState {
      */
     public synchronized RowState selectShared(int[] indices, java.util.Set<String> inPlace) {
         if (lastSelected == null || !Arrays.equals(indices, lastIndices) || !inPlace.equals(lastInPlace)) {
-            Builder b = new Builder(indices.length);
+            String[] names = tensors.keySet().stream().filter(name -> !inPlace.contains(name)).toArray(String[]::new);
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                tensors.forEach((name, t) -> {
-                    if (!inPlace.contains(name)) {
-                        b.put(name, isIdentity(indices) ? t : selectRows(t, indices));
-                    }
-                });
+                lastSelected = select(indices, names);
             }
-            lastSelected = b.build();
             lastIndices = indices.clone();
             lastInPlace = inPlace;
         }

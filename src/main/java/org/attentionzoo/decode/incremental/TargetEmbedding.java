@@ -74,15 +74,14 @@ final class TargetEmbedding {
             return learnedPositions.getRow(t, true);
         }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {  // cached across steps
-            while (sinusoids.size() <= t) {
-                sinusoids.add(sinusoid(sinusoids.size()));
+            if (sinusoids.size() <= t) {                   // the table grows by doubling: one computation per doubling
+                int length = Math.max(t + 1, 2 * sinusoids.size());
+                INDArray table = PositionalEncoding.sinusoids(dModel(), length, type);       // [d_model, length]
+                for (int p = sinusoids.size(); p < length; p++) {
+                    sinusoids.add(table.getColumn(p).reshape(1, dModel()).dup());
+                }
             }
         }
         return sinusoids.get(t);
-    }
-
-    /** The sinusoid of position t, [1, d_model], as {@link PositionalEncoding#sinusoids} computes it. */
-    private INDArray sinusoid(int t) {
-        return PositionalEncoding.sinusoids(dModel(), t + 1, type).getColumn(t).reshape(1, dModel()).dup();
     }
 }

@@ -155,11 +155,7 @@ public final class TransformerSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        int[] rows = new int[state.rows()];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = i;
-        }
-        return step(encoded, sentences, state, rows, tokens);
+        return step(encoded, sentences, state, java.util.stream.IntStream.range(0, state.rows()).toArray(), tokens);
     }
 
     /** The step from the parents' rows: each layer's cache gathered and extended in one pass ({@link KeyValues#appendRows}). */
