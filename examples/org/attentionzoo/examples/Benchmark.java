@@ -183,7 +183,7 @@ public final class Benchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "ND4J %s threads per operation; training on %d worker threads (data parallel); "
                             + "GEMM 1024x1024 float: %.1f GFLOP/s per thread; vocab %d/%d; batch 64; "
                             + "%d timed steps after %d; %d dev sentences, decoded for %.0f s untimed then %.0f s timed; %s%n",
-                    Nd4j.getEnvironment().maxThreads(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup,
+                    Threads.current(), workers, gflops, srcVocab.size(), tgtVocab.size(), steps, warmup,
                     dev.size(), warmupSeconds, measureSeconds, forks ? "each model in a JVM of its own"
                             : "every model in this JVM");
             if (decode && translate) {

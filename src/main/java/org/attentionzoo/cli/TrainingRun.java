@@ -12,6 +12,7 @@ import org.attentionzoo.train.Progress;
 import org.attentionzoo.train.Trainer;
 import org.attentionzoo.train.TrainingData;
 import org.attentionzoo.train.TrainingSummary;
+import org.attentionzoo.util.Threads;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -38,6 +39,9 @@ final class TrainingRun {
         System.out.println(batches.report());
         System.out.printf(Locale.ROOT, "vocabularies: source %,d, target %,d; %s: %,d parameters%n",
                 m.sourceVocab().size(), m.targetVocab().size(), m.card().name(), Zoo.parameterCount(m.graph()));
+        int workers = o.workers > 0 ? o.workers : Threads.workers();
+        System.out.printf(Locale.ROOT, "%d worker%s (a shard of each batch each), %d thread%s per operation%n",
+                workers, workers == 1 ? "" : "s", Threads.current(), Threads.current() == 1 ? "" : "s");
         Map<String, String> id = new LinkedHashMap<>();
         id.put("corpusSha256", TrainingData.sha256(trainPairs));
         id.put("seed", Long.toString(o.seed));
@@ -48,7 +52,7 @@ final class TrainingRun {
         id.put("maxLength", Integer.toString(o.maxLength));
         id.putAll(identity);
         TrainingSummary s = Trainer.builder().model(m).data(batches)
-                .maxMinutes(o.minutes).maxEpochs(o.epochs).maxSteps(o.steps).workers(o.workers)
+                .maxMinutes(o.minutes).maxEpochs(o.epochs).maxSteps(o.steps).workers(workers)
                 .dev(devPairs).devMax(o.devMax).evalEvery(o.evalEvery).patience(o.patience)
                 .keepCheckpoints(o.keepCheckpoints)
                 .logEvery(o.logEvery).progress(Progress.forConsole(System.out, o.logEvery))

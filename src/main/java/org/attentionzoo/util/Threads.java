@@ -12,16 +12,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * How many threads ND4J uses inside one operation (libnd4j's OpenMP loops and the BLAS library), set at
- * run time; the environment variable {@code OMP_NUM_THREADS} sets the same at start-up. For the zoo's model
- * sizes on a 2-core machine one thread trained faster than two ({@code docs/dl4j-notes.md}): libnd4j's
- * OpenMP threads spin while OpenBLAS's threads run a product. With {@code OMP_WAIT_POLICY=passive} in the
- * environment two threads stop hurting, but the zoo's operations are too small to gain much from them.
+ * How many threads one operation uses (the BLAS library's products, and libnd4j's own loops where it lets
+ * them be set), and so how many workers keep the cores busy. The environment variable {@code OMP_NUM_THREADS}
+ * sets libnd4j's count at start-up; at run time M2.1 ignores it ({@code Environment::setMaxThreads} is a no-op
+ * in its libnd4j, {@code docs/dl4j-notes.md}), so {@link #use} sets the BLAS library's threads and the zoo
+ * keeps its own count, which {@link #current()} and {@link #workers()} read. For the zoo's model sizes on a
+ * 2-core machine one thread per operation and two workers trained faster than two threads per operation and
+ * one worker ({@code docs/dl4j-notes.md}).
  */
 public final class Threads {
 
     private static final AtomicInteger WORKER_THREADS = new AtomicInteger();
     private static ExecutorService workerPool;
+    /** Threads per operation set by {@link #use}; 0 until then (libnd4j's start-up count holds). */
+    private static volatile int perOperation;
 
     private Threads() {
     }
@@ -34,14 +38,19 @@ public final class Threads {
         if (n < 1) {
             throw new IllegalArgumentException("the thread count must be at least 1, got " + n);
         }
-        Nd4j.getEnvironment().setMaxThreads(n);
+        Nd4j.getEnvironment().setMaxThreads(n);           // a no-op in M2.1's libnd4j; honoured by versions that implement it
         Nd4j.getEnvironment().setMaxMasterThreads(n);
         Nd4j.factory().blas().setMaxThreads(n);
+        perOperation = n;
     }
 
-    /** The threads ND4J uses per operation now. */
+    /**
+     * Threads per operation: the last {@link #use}, else libnd4j's start-up count ({@code OMP_NUM_THREADS},
+     * else the cores).
+     */
     public static int current() {
-        return Nd4j.getEnvironment().maxThreads();
+        int n = perOperation;
+        return n > 0 ? n : Nd4j.getEnvironment().maxThreads();
     }
 
     /**
