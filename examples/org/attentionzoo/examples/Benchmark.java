@@ -61,7 +61,12 @@ import java.util.concurrent.Callable;
  * "greedy b64 uncached" re-runs the whole graph on every prefix ({@code GraphStepModel}), for comparison.
  * {@code --decode false} measures training only (the decoding columns print NaN).
  *
- * <p>Cores: one thread per ND4J operation (run it with {@code OMP_NUM_THREADS=1}) and {@code --workers} k
+ * <p>Training: {@code --warmup-steps} untimed steps (default 5, as the peer's benchmark), then {@code --steps}
+ * timed ones (default 30), on the first batches of a seed-1 shuffle. The JIT compiles for the first few dozen
+ * steps, so the default rows are below the speed a long run trains at; {@code --warmup-steps 50 --steps 100},
+ * with the peer's {@code --warmup 50 --steps 100} on the same batches, measures that.
+ *
+ * <p>Cores: one thread per ND4J operation ({@link org.attentionzoo.AttentionZoo#configure()}) and {@code --workers} k
  * (default {@link Threads#workers()}: one per core): training computes k shards of every batch side by side,
  * as {@code Trainer} trains ({@link DataParallelGraph}); decoding gives each worker whole batches, as
  * {@code Translator} decodes ({@link Shards#decodeBatches}), except at batch 1, decoded one sentence after
@@ -98,9 +103,14 @@ public final class Benchmark implements Callable<Integer> {
             + " transformer-small cards).")
     List<String> cards;
 
-    @Option(names = "--steps", defaultValue = "30", description = "Timed training steps, after 5 untimed (default"
-            + " ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "30", description = "Timed training steps, after the untimed ones"
+            + " (default ${DEFAULT-VALUE}).")
     int steps;
+
+    @Option(names = "--warmup-steps", defaultValue = "5", paramLabel = "N",
+            description = "Untimed training steps first, as the peer's --warmup (default ${DEFAULT-VALUE}: the JIT"
+                    + " is still compiling for a few dozen steps).")
+    int warmup;
 
     @Option(names = "--decode-sents", defaultValue = "256", paramLabel = "N",
             description = "Dev sentences to decode (default ${DEFAULT-VALUE}).")
@@ -154,7 +164,6 @@ public final class Benchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int warmup = 5;                                    // steps, as the peer's benchmark: 5 untimed, 30 timed
         if (threads != null) {
             Threads.use(threads);
         }
@@ -356,7 +365,8 @@ public final class Benchmark implements Callable<Integer> {
     /** The options of the run of one card in a JVM of its own: this run's, for that card, rows only. */
     List<String> childArguments(String card, double gflops) {
         List<String> a = new ArrayList<>(List.of("--train", trainFile.toString(), "--dev", devFile.toString(),
-                "--cards", card, "--steps", Integer.toString(steps), "--decode-sents", Integer.toString(decodeSentences),
+                "--cards", card, "--steps", Integer.toString(steps), "--warmup-steps", Integer.toString(warmup),
+                "--decode-sents", Integer.toString(decodeSentences),
                 "--decode", Boolean.toString(decode), "--workers", Integer.toString(workers),
                 "--decode-warmup", Double.toString(warmupSeconds), "--decode-seconds", Double.toString(measureSeconds),
                 "--translate", Boolean.toString(translate), "--translate-beam", Integer.toString(translateBeam)));
