@@ -39,9 +39,6 @@ final class TrainingRun {
         System.out.println(batches.report());
         System.out.printf(Locale.ROOT, "vocabularies: source %,d, target %,d; %s: %,d parameters%n",
                 m.sourceVocab().size(), m.targetVocab().size(), m.card().name(), Zoo.parameterCount(m.graph()));
-        int workers = o.workers > 0 ? o.workers : Threads.workers();
-        System.out.printf(Locale.ROOT, "%d worker%s (a shard of each batch each), %d thread%s per operation%n",
-                workers, workers == 1 ? "" : "s", Threads.current(), Threads.current() == 1 ? "" : "s");
         Map<String, String> id = new LinkedHashMap<>();
         id.put("corpusSha256", TrainingData.sha256(trainPairs));
         id.put("seed", Long.toString(o.seed));
@@ -51,13 +48,17 @@ final class TrainingRun {
         }
         id.put("maxLength", Integer.toString(o.maxLength));
         id.putAll(identity);
-        TrainingSummary s = Trainer.builder().model(m).data(batches)
-                .maxMinutes(o.minutes).maxEpochs(o.epochs).maxSteps(o.steps).workers(workers)
+        Trainer trainer = Trainer.builder().model(m).data(batches)
+                .maxMinutes(o.minutes).maxEpochs(o.epochs).maxSteps(o.steps).workers(o.workers)
                 .dev(devPairs).devMax(o.devMax).evalEvery(o.evalEvery).patience(o.patience)
                 .keepCheckpoints(o.keepCheckpoints)
                 .logEvery(o.logEvery).progress(Progress.forConsole(System.out, o.logEvery))
                 .out(o.out).runIdentity(id).provenance(provenance)
-                .build().train();
+                .build();
+        int threads = Threads.current();
+        System.out.printf(Locale.ROOT, "%d worker%s (a shard of each batch each), %d thread%s per operation%n",
+                trainer.workers(), trainer.workers() == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
+        TrainingSummary s = trainer.train();
         Path modelFile = o.out.resolve("model.zip");
         System.out.printf(Locale.ROOT, "trained %d steps (%d epochs) in %.0f s, %,.0f target tokens/s%s%n",
                 s.steps(), s.epochs(), s.seconds(), s.tokensPerSecond(),

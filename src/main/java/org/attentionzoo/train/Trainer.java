@@ -108,6 +108,11 @@ public final class Trainer {
         this.provenance = new LinkedHashMap<>(b.provenance);
     }
 
+    /** The threads that share each batch's gradient: the builder's count, else {@link Threads#workers()}. */
+    public int workers() {
+        return workers;
+    }
+
     public static Builder builder() {
         return new Builder();
     }

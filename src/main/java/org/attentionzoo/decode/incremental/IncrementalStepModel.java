@@ -23,6 +23,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The {@link StepModel} of an {@link IncrementalDecoder}: the encoder runs once per {@link #start}, and a
@@ -239,8 +240,7 @@ public final class IncrementalStepModel implements StepModel {
             if (!fromStart.isEmpty()) {
                 int[] sentences = sentencesOf(keys, fromStart);
                 RowState initial = decoder.initialState(encoded, sentences);
-                step(keys, fromStart, initial, java.util.stream.IntStream.range(0, sentences.length).toArray(), next,
-                        reader);
+                step(keys, fromStart, initial, IntStream.range(0, sentences.length).toArray(), next, reader);
             }
             for (Map.Entry<RowState, List<Integer>> g : groups.entrySet()) {
                 int[] rows = parentRows.get(g.getKey()).stream().mapToInt(Integer::intValue).toArray();

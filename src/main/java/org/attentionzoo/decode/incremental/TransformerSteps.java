@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Incremental decoding of a zoo Transformer ({@link org.attentionzoo.models.Transformer}, Vaswani et al. 2017):
@@ -155,7 +156,7 @@ public final class TransformerSteps implements IncrementalDecoder {
 
     @Override
     public StepOutput step(RowState encoded, int[] sentences, RowState state, int[] tokens) {
-        return step(encoded, sentences, state, java.util.stream.IntStream.range(0, state.rows()).toArray(), tokens);
+        return step(encoded, sentences, state, IntStream.range(0, state.rows()).toArray(), tokens);
     }
 
     /** The step from the parents' rows: each layer's cache gathered and extended in one pass ({@link KeyValues#appendRows}). */
