@@ -56,8 +56,9 @@ final class TrainingRun {
                 .out(o.out).runIdentity(id).provenance(provenance)
                 .build();
         int threads = Threads.current();
-        System.out.printf(Locale.ROOT, "%d worker%s (a shard of each batch each), %d thread%s per operation%n",
-                trainer.workers(), trainer.workers() == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
+        System.out.printf(Locale.ROOT, "%d worker%s (a shard of each batch each), %d thread%s per operation, Java heap up to %,d MB%n",
+                trainer.workers(), trainer.workers() == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
+                Runtime.getRuntime().maxMemory() >> 20);
         TrainingSummary s = trainer.train();
         Path modelFile = o.out.resolve("model.zip");
         System.out.printf(Locale.ROOT, "trained %d steps (%d epochs) in %.0f s, %,.0f target tokens/s%s%n",

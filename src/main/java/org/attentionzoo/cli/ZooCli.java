@@ -7,6 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine;
 
+import java.util.OptionalInt;
+
 /**
  * The command line of the runnable jar: {@code java -jar target/attention-zoo.jar <command>}.
  * Errors a user can fix (a missing file, a bad line, an unknown card) print one line on stderr and
@@ -29,8 +31,10 @@ public final class ZooCli {
         Threads.use(n);
     }
 
+    /** Runs a command and exits with its status; {@code train} and {@code finetune} in a JVM sized for them. */
     public static void main(String[] args) {
-        System.exit(run(args));
+        OptionalInt child = TrainingJvm.launch(args);
+        System.exit(child.isPresent() ? child.getAsInt() : run(args));
     }
 
     /** Runs a command and returns its exit code (for tests and embedding). */
@@ -41,10 +45,22 @@ public final class ZooCli {
             cmd.getErr().println("error: " + message(e));
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            cli.getErr().println("error: " + message(e));
+            return 1;
+        }
     }
 
     private static String message(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                long heap = Runtime.getRuntime().maxMemory() >> 20;
+                return "out of memory (" + t.getMessage() + ") with a Java heap of " + heap + " MB; start the JVM with "
+                        + "more, for example java -Xmx" + 2 * heap + "m -jar attention-zoo.jar ...";
+            }
+        }
         String m = e.getMessage();
         return m == null ? e.toString() : m;
     }
