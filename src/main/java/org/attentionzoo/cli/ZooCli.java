@@ -53,7 +53,8 @@ public final class ZooCli {
         }
     }
 
-    private static String message(Throwable e) {
+    /** The one line an error prints: its message, or for a lack of memory the heap and how to raise it. */
+    static String message(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof OutOfMemoryError) {
                 long heap = Runtime.getRuntime().maxMemory() >> 20;

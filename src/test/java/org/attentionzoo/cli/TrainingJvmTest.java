@@ -3,15 +3,20 @@ package org.attentionzoo.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingJvmTest {
@@ -109,17 +114,49 @@ class TrainingJvmTest {
         assertTrue(bad.out().contains("error: "), bad.out());
     }
 
+    /** A launcher stopped by SIGTERM (a service manager, {@code kill}) stops its training child and waits for it. */
+    @Test
+    void stoppingTheLauncherStopsTheChild() throws Exception {
+        Process launcher = asAUserStartsIt(List.of("train", "--model", "luong-general", "--task", "copy", "--task-size", "200",
+                "--minutes", "5", "--out", dir.resolve("run").toString())).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        do {
+            line = out.readLine();
+        } while (line != null && !line.contains("Java heap up to"));
+        assertTrue(line != null, "the child never started training");
+        List<ProcessHandle> children = launcher.toHandle().children().toList();
+        assertEquals(1, children.size(), "one child JVM");
+        launcher.destroy();
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher ended");
+        assertFalse(children.get(0).isAlive(), "the child ended before the launcher did");
+    }
+
+    @Test
+    void anOutOfMemoryErrorAnywhereInTheCausesIsOneLineNamingTheHeap() {
+        String m = ZooCli.message(new RuntimeException("worker failed", new OutOfMemoryError("Java heap space")));
+        long heap = Runtime.getRuntime().maxMemory() >> 20;
+        assertEquals("out of memory (Java heap space) with a Java heap of " + heap + " MB; start the JVM with more, for "
+                + "example java -Xmx" + 2 * heap + "m -jar attention-zoo.jar ...", m);
+        assertEquals("no such file", ZooCli.message(new IllegalArgumentException("no such file")));
+    }
+
     private record Child(int code, String out) { }
 
     private static Child start(List<String> args) throws Exception {
-        List<String> c = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process p = asAUserStartsIt(args).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Child(p.waitFor(), out);
+    }
+
+    /** {@code ZooCli} in a JVM without options of its own, stdout and stderr together. */
+    private static ProcessBuilder asAUserStartsIt(List<String> args) {
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), ZooCli.class.getName()));
         c.addAll(args);
         ProcessBuilder b = new ProcessBuilder(c).redirectErrorStream(true);
         b.environment().remove("JAVA_TOOL_OPTIONS");
         b.environment().remove("JDK_JAVA_OPTIONS");
-        Process p = b.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Child(p.waitFor(), out);
+        return b;
     }
 }
