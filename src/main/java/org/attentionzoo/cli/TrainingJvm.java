@@ -20,13 +20,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Why: the JVM's default heap is a quarter of the machine's memory, and G1 grows towards it at the rate DL4J
  * allocates short-lived Java objects (about 100 MB/s in training, 60-90 MB of it live): on a 24 GB machine
  * transformer-small's heap grew to 600-900 MB committed and the process to 1.7-1.8 GB. The corpus is what the heap
- * really holds (sentence pairs as strings and token ids, about 7 bytes of heap per byte of TSV, measured), so the
- * child's {@code -Xmx} is {@value #BASE_HEAP_MB} MB plus {@value #HEAP_BYTES_PER_CORPUS_BYTE} bytes per byte of the
- * {@code --train} and {@code --dev} files. JavaCPP derives its own native-memory limits from {@code -Xmx}
+ * really holds (sentence pairs as strings and token ids: 264 MB live after a full collection with a 39 MB training
+ * file, 60-90 MB with a 2 MB one, so about 5 bytes of heap per byte of TSV), so the child's {@code -Xmx} is
+ * {@value #BASE_HEAP_MB} MB plus {@value #HEAP_BYTES_PER_CORPUS_BYTE} bytes per byte of the {@code --train} and
+ * {@code --dev} files. JavaCPP derives its own native-memory limits from {@code -Xmx}
  * ({@code maxBytes} = the heap, {@code maxPhysicalBytes} = 4x; past them it calls {@code System.gc()} from the
- * allocating thread); ND4J's arrays are not tracked by those limits, so the child turns them off and leaves native
- * memory to {@link org.attentionzoo.util.NativeMemory}. With the limits at their {@code -Xmx256m} defaults a
- * transformer-small run crashed in libnd4j after about 300 steps; with them off it did not.
+ * allocating thread, and gives up with an {@code OutOfMemoryError}); the child turns them off and leaves native
+ * memory to {@link org.attentionzoo.util.NativeMemory}, which collects and trims for the whole process. With the
+ * limits at their {@code -Xmx256m} defaults a transformer-small run crashed in libnd4j after about 300 steps
+ * (docs/dl4j-notes.md); with them off it did not.
  *
  * <p>When it stays in the JVM the user started: any heap or agent option on the command line or in
  * {@code JAVA_TOOL_OPTIONS} / {@code JDK_JAVA_OPTIONS} (the user chose the JVM's memory, or is debugging or
