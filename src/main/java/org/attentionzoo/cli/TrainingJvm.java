@@ -18,17 +18,14 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar attention-zoo.jar train ...} trains in the memory it needs with nothing extra typed.
  *
  * <p>Why: the JVM's default heap is a quarter of the machine's memory, and G1 grows towards it at the rate DL4J
- * allocates short-lived Java objects (about 100 MB/s in training, 60-90 MB of it live): on a 24 GB machine
- * transformer-small's heap grew to 600-900 MB committed and the process to 1.7-1.8 GB. The corpus is what the heap
- * really holds (sentence pairs as strings and token ids: 264 MB live after a full collection with a 39 MB training
- * file, 60-90 MB with a 2 MB one, so about 5 bytes of heap per byte of TSV), so the child's {@code -Xmx} is
+ * allocates short-lived Java objects in training, many times what is live. What the heap really holds is the corpus
+ * (sentence pairs as strings and token ids, about 5 bytes of heap per byte of TSV), so the child's {@code -Xmx} is
  * {@value #BASE_HEAP_MB} MB plus {@value #HEAP_BYTES_PER_CORPUS_BYTE} bytes per byte of the {@code --train} and
- * {@code --dev} files. JavaCPP derives its own native-memory limits from {@code -Xmx}
- * ({@code maxBytes} = the heap, {@code maxPhysicalBytes} = 4x; past them it calls {@code System.gc()} from the
- * allocating thread, and gives up with an {@code OutOfMemoryError}); the child turns them off and leaves native
- * memory to {@link org.attentionzoo.util.NativeMemory}, which collects and trims for the whole process. With the
- * limits at their {@code -Xmx256m} defaults a transformer-small run crashed in libnd4j after about 300 steps
- * (docs/dl4j-notes.md); with them off it did not.
+ * {@code --dev} files. JavaCPP derives its own native-memory limits from {@code -Xmx} ({@code maxBytes} = the heap,
+ * {@code maxPhysicalBytes} = 4x; past them it calls {@code System.gc()} from the allocating thread, and gives up
+ * with an {@code OutOfMemoryError}); the child turns them off and leaves native memory to
+ * {@link org.attentionzoo.util.NativeMemory}, which collects and trims for the whole process. A small heap with
+ * those limits on crashed libnd4j (docs/dl4j-notes.md); the measurements are in docs/performance.md.
  *
  * <p>When it stays in the JVM the user started: any heap or agent option on the command line or in
  * {@code JAVA_TOOL_OPTIONS} / {@code JDK_JAVA_OPTIONS} (the user chose the JVM's memory, or is debugging or
@@ -58,16 +55,8 @@ final class TrainingJvm {
 
     /** The child JVM's command line, or empty where the command runs in this JVM. */
     static Optional<List<String>> command(String java, List<String> jvmOptions, String classPath, String[] args) {
-        if (System.getProperty(HEAP_PROPERTY) != null
-                || "false".equalsIgnoreCase(System.getProperty(RELAUNCH_PROPERTY))
-                || jvmOptions.stream().anyMatch(o -> CHOSEN_BY_USER.stream().anyMatch(o::startsWith))
-                || !COMMANDS.contains(subcommand(args))) {
+        if (!trainsInAChild(args) || jvmOptions.stream().anyMatch(o -> CHOSEN_BY_USER.stream().anyMatch(o::startsWith))) {
             return Optional.empty();
-        }
-        for (String a : args) {
-            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
-                return Optional.empty();
-            }
         }
         long heap = heapMegabytes(args);
         List<String> c = new ArrayList<>();
@@ -111,8 +100,24 @@ final class TrainingJvm {
         return BASE_HEAP_MB + (corpus * HEAP_BYTES_PER_CORPUS_BYTE + (1L << 20) - 1 >> 20);
     }
 
+    /**
+     * Whether the command line asks for a training command to run in a child, before the JVM's own options are
+     * looked at: not in the child itself, nor with {@value #RELAUNCH_PROPERTY}{@code =false}, nor for help.
+     */
+    private static boolean trainsInAChild(String[] args) {
+        if (System.getProperty(HEAP_PROPERTY) != null || "false".equalsIgnoreCase(System.getProperty(RELAUNCH_PROPERTY))
+                || !COMMANDS.contains(subcommand(args))) {
+            return false;
+        }
+        return Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V")
+                || a.equals("--version"));
+    }
+
     /** Starts the child for a training command and returns its exit status; empty where this JVM runs it. */
     static OptionalInt launch(String[] args) {
+        if (!trainsInAChild(args)) {
+            return OptionalInt.empty();       // every other command starts without asking the JVM for its options
+        }
         List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());

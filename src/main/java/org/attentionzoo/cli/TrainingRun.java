@@ -56,7 +56,8 @@ final class TrainingRun {
                 .out(o.out).runIdentity(id).provenance(provenance)
                 .build();
         int threads = Threads.current();
-        System.out.printf(Locale.ROOT, "%d worker%s (a shard of each batch each), %d thread%s per operation, Java heap up to %,d MB%n",
+        System.out.printf(Locale.ROOT,
+                "%d worker%s (a shard of each batch each), %d thread%s per operation, Java heap up to %,d MB%n",
                 trainer.workers(), trainer.workers() == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
                 Runtime.getRuntime().maxMemory() >> 20);
         TrainingSummary s = trainer.train();
